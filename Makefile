@@ -1,0 +1,16 @@
+.PHONY: demo test bench
+
+# Run the app on the embedded default (SQLite, no Redis) with a worker, beat and the fake
+# Saleor, register it and ingest signed webhooks. Ctrl-C stops everything.
+demo:
+	bin/bootstrap
+	.venv/bin/python manage.py migrate --noinput
+	DEBUG=1 .venv/bin/python manage.py demo
+
+# The whole test suite on SQLite, then on PostgreSQL + Redis.
+test:
+	bin/test
+
+bench:
+	bin/bootstrap
+	.venv/bin/python bench/webhook_ingest.py

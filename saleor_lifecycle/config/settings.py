@@ -1,0 +1,172 @@
+"""Django settings, read from the environment (12-factor).
+
+With no environment at all the app runs on the embedded default: a SQLite file and a
+Celery broker in another SQLite file under ``var/``, so nothing but Python is needed.
+Production sets ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` or ``REDIS_URL``
+(Redis); see the configuration table in README.md.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG")
+TESTING = env_bool("LIFECYCLE_TESTING")
+
+INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+    SECRET_KEY = INSECURE_SECRET_KEY
+
+#: Public base URL of this app, e.g. https://lifecycle.example.com. The manifest's URLs
+#: are built from it; when unset they are built from the request's host.
+APP_URL = os.environ.get("APP_URL", "").rstrip("/")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["*"] if (DEBUG or TESTING or not APP_URL) else [urlsplit(APP_URL).hostname]
+
+#: fnmatch patterns of Saleor API URLs allowed to install the app, e.g.
+#: "https://*.saleor.cloud/graphql/". Empty allows any Saleor (logged as a warning).
+ALLOWED_SALEOR_URLS = env_list("ALLOWED_SALEOR_URLS")
+
+#: Fernet keys (comma-separated, newest first) that encrypt app tokens at rest. When unset
+#: a key is derived from SECRET_KEY; set it explicitly to rotate SECRET_KEY independently.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS")
+
+#: Seconds to wait for Saleor's JWKS and GraphQL API.
+JWKS_TIMEOUT = float(os.environ.get("JWKS_TIMEOUT", "3"))
+JWKS_REFETCH_INTERVAL = float(os.environ.get("JWKS_REFETCH_INTERVAL", "10"))
+SALEOR_TIMEOUT = float(os.environ.get("SALEOR_TIMEOUT", "10"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_celery_beat",
+    "saleor_lifecycle.core",
+    "saleor_lifecycle.saleor_app",
+    "saleor_lifecycle.events",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "saleor_lifecycle.config.urls"
+WSGI_APPLICATION = "saleor_lifecycle.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lifecycle.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process and the worker write to one file: WAL lets readers run beside a
+    # writer, and IMMEDIATE transactions take the write lock up front instead of failing
+    # half way with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# --- Celery -------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL",
+    os.environ.get("REDIS_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"),
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}  # > the longest retry eta
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+
+# --- Logging: one JSON object a line in production, readable lines in development ----
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "saleor_lifecycle.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if not DEBUG and not TESTING:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- The Saleor app ----------------------------------------------------------------
+#: The manifest's id: Saleor keys installations of this app by it.
+SALEOR_APP_ID = os.environ.get("SALEOR_APP_ID", "saleor.app.lifecycle")
+DATA_PRIVACY_URL = os.environ.get("DATA_PRIVACY_URL", "")
+HOMEPAGE_URL = os.environ.get("HOMEPAGE_URL", "")
+SUPPORT_URL = os.environ.get("SUPPORT_URL", "")
+
+CELERY_BEAT_SCHEDULE = {
+    "requeue-due-deliveries": {"task": "events.requeue_due_deliveries", "schedule": 60.0},
+}

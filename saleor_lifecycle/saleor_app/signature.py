@@ -1,0 +1,143 @@
+"""Verifying what Saleor signs: webhook deliveries (detached JWS, RS256).
+
+Saleor signs with RS256 keys it publishes as a JWKS at ``<origin>/.well-known/jwks.json``.
+Keys rotate, so a key id we do not know makes us fetch the JWKS again (at most once per
+``JWKS_REFETCH_INTERVAL`` seconds and installation, so forged key ids cannot turn us into
+a load generator against the shop).
+"""
+
+import json
+import logging
+import threading
+import time
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+from jwcrypto import jwk, jws
+from jwcrypto.common import JWException, base64url_decode
+
+from .models import Installation
+
+logger = logging.getLogger(__name__)
+
+
+class SignatureError(Exception):
+    """The request is not provably from this Saleor: answer 401 and keep nothing."""
+
+
+class JWKSFetchError(Exception):
+    """Saleor's JWKS could not be fetched or is not a key set."""
+
+
+def fetch_jwks(url: str) -> dict:
+    try:
+        response = httpx.get(url, timeout=settings.JWKS_TIMEOUT, follow_redirects=False)
+        response.raise_for_status()
+        keys = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise JWKSFetchError(f"cannot fetch JWKS from {url}: {exc}") from exc
+    if not isinstance(keys, dict) or not isinstance(keys.get("keys"), list):
+        raise JWKSFetchError(f"{url} did not return a JSON Web Key Set")
+    return keys
+
+
+class _KeyCache:
+    """Parsed key sets per installation, shared by the threads of one process.
+
+    Parsing a JWKS into RSA keys costs more than verifying a signature, so each
+    process keeps the parsed set and reparses only when the stored JWKS changed.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sets: dict[int, tuple[str, jwk.JWKSet]] = {}
+
+    def get(self, installation: Installation) -> jwk.JWKSet:
+        fingerprint = json.dumps(installation.jwks, sort_keys=True)
+        cached = self._sets.get(installation.pk)
+        if cached and cached[0] == fingerprint:
+            return cached[1]
+        key_set = jwk.JWKSet()
+        for key in installation.jwks.get("keys", []):
+            try:
+                key_set.add(jwk.JWK(**key))
+            except (JWException, ValueError, TypeError):
+                logger.warning("ignoring unusable JWK", extra={"kid": key.get("kid")})
+        with self._lock:
+            self._sets[installation.pk] = (fingerprint, key_set)
+        return key_set
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sets.clear()
+
+
+key_cache = _KeyCache()
+
+
+def refresh_jwks(installation: Installation, *, force: bool = False) -> bool:
+    """Fetch the installation's JWKS again; return False when rate-limited or failed."""
+    if not force and installation.jwks_fetched_at is not None:
+        age = (timezone.now() - installation.jwks_fetched_at).total_seconds()
+        if age < settings.JWKS_REFETCH_INTERVAL:
+            return False
+    try:
+        installation.jwks = fetch_jwks(installation.jwks_url)
+    except JWKSFetchError:
+        logger.warning("JWKS refetch failed", exc_info=True, extra={"saleor": str(installation)})
+        return False
+    installation.jwks_fetched_at = timezone.now()
+    Installation.objects.filter(pk=installation.pk).update(
+        jwks=installation.jwks, jwks_fetched_at=installation.jwks_fetched_at
+    )
+    return True
+
+
+def _protected_header(token_header_b64: str) -> dict:
+    try:
+        header = json.loads(base64url_decode(token_header_b64))
+    except (ValueError, TypeError) as exc:
+        raise SignatureError("signature header is not base64url JSON") from exc
+    if not isinstance(header, dict):
+        raise SignatureError("signature header is not a JSON object")
+    return header
+
+
+def _find_key(installation: Installation, kid: str) -> jwk.JWK | None:
+    return key_cache.get(installation).get_key(kid)
+
+
+def verify_webhook_signature(installation: Installation, body: bytes, signature: str) -> None:
+    """Check ``Saleor-Signature`` for ``body``; raise SignatureError unless it holds.
+
+    1. The signature must be a detached compact JWS: ``<header>..<signature>``.
+    2. Its header must say RS256, an unencoded payload (``"b64": false``) and a key id.
+    3. The key comes from the cached JWKS; an unknown key id refetches the JWKS once.
+    4. The signing input is ``<header>.`` followed by the raw body bytes.
+    """
+    header_b64, dot_dot, signature_b64 = (signature or "").partition("..")
+    if not dot_dot or not header_b64 or not signature_b64 or "." in signature_b64:
+        raise SignatureError("Saleor-Signature is not a detached JWS")
+    header = _protected_header(header_b64)
+    if header.get("alg") != "RS256":
+        raise SignatureError("signature algorithm must be RS256")
+    if header.get("b64") is not False:
+        raise SignatureError("signature must be over the unencoded payload (b64: false)")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise SignatureError("signature header has no key id")
+
+    key = _find_key(installation, kid)
+    if key is None and refresh_jwks(installation):
+        key = _find_key(installation, kid)
+    if key is None:
+        raise SignatureError(f"unknown signing key {kid!r}")
+
+    token = jws.JWS()
+    try:
+        token.deserialize(signature)
+        token.verify(key, alg="RS256", detached_payload=body)
+    except JWException as exc:
+        raise SignatureError("signature does not match the body") from exc
+
