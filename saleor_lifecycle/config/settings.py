@@ -126,6 +126,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Serve the app's static files straight from the packages (no collectstatic step to forget).
+WHITENOISE_USE_FINDERS = True
 
 # --- Celery -------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get(
