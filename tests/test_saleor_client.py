@@ -73,3 +73,18 @@ def test_a_non_graphql_answer_is_permanent(httpserver):
     httpserver.expect_request("/graphql/").respond_with_data("<html>nope</html>", status=404)
     with pytest.raises(SaleorPermanentError, match="HTTP 404"):
         make_client(httpserver).execute("queries/app")
+
+
+def test_it_pages_through_a_connection_and_resumes_from_a_cursor(fake_saleor):
+    for number in range(5):
+        fake_saleor.add_customer(email=f"customer{number}@example.com")
+    client = SaleorClient(fake_saleor.api_url, fake_saleor.app_token)
+
+    pages = list(client.paginate("queries/customers", "customers", page_size=2))
+
+    assert [len(nodes) for nodes, _ in pages] == [2, 2, 1]
+    emails = [node["email"] for nodes, _ in pages for node in nodes]
+    assert emails == [f"customer{number}@example.com" for number in range(5)]
+
+    resumed = list(client.paginate("queries/customers", "customers", page_size=2, after=pages[0][1]))
+    assert [node["email"] for nodes, _ in resumed for node in nodes] == emails[2:]
