@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "saleor_lifecycle.core",
     "saleor_lifecycle.saleor_app",
     "saleor_lifecycle.events",
+    "saleor_lifecycle.customers",
 ]
 
 MIDDLEWARE = [

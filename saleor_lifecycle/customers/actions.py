@@ -1,0 +1,326 @@
+"""State changes of customers and orders: ``do_<verb>_<noun>()``.
+
+Each starts with an idempotent guard (Saleor delivers at least once, possibly out of
+order) and records stage changes as ``StageTransition`` rows, sending ``stage_changed``.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Sum
+from django.utils import timezone
+
+from ..events import types
+from ..saleor_app.models import Installation
+from .models import Customer, LifecycleSettings, Order, OrderLine, OrderStatus, StageTransition
+from .signals import stage_changed
+from .stages import CustomerFacts, Stage, StageConfig, decide_stage
+
+
+def normalize_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+# --- customers ------------------------------------------------------------------------
+
+
+def find_or_create_customer(
+    installation: Installation, *, user_id: str | None, email: str | None, now: datetime
+) -> Customer:
+    """The customer for a registered user id or a guest email, created if new.
+
+    A guest row with the same email is adopted by the registered user (their orders come
+    along), so a guest who registers keeps their history.
+    """
+    email = normalize_email(email)
+    customers = Customer.objects.select_for_update().filter(installation=installation)
+    if user_id:
+        customer = customers.filter(saleor_user_id=user_id).first()
+        guest = customers.filter(email=email, saleor_user_id__isnull=True).first() if email else None
+        if customer is None and guest is not None:
+            guest.saleor_user_id = user_id
+            guest.save(update_fields=["saleor_user_id", "updated_at"])
+            return guest
+        if customer is None:
+            return Customer.objects.create(
+                installation=installation, saleor_user_id=user_id, email=email, stage_since=now
+            )
+        if guest is not None and guest.pk != customer.pk:
+            do_merge_customers(guest, into=customer, now=now)
+        return customer
+    customer = customers.filter(email=email).first() if email else None
+    if customer is None:
+        customer = Customer.objects.create(installation=installation, email=email, stage_since=now)
+    return customer
+
+
+def do_merge_customers(guest: Customer, *, into: Customer, now: datetime) -> None:
+    """Move a guest's orders to the registered customer and drop the guest row."""
+    Order.objects.filter(customer=guest).update(customer=into)
+    guest.delete()
+    refresh_order_totals(into)
+    do_update_stage(into, now, reason="guest orders merged into the registered customer")
+
+
+def do_apply_customer(installation: Installation, customer: types.Customer, *, now: datetime) -> Customer:
+    """CUSTOMER_CREATED/UPDATED: create or update the customer; older payloads are ignored."""
+    with transaction.atomic():
+        row = find_or_create_customer(installation, user_id=customer.id, email=customer.email, now=now)
+        if row.saleor_updated_at and customer.updated_at and customer.updated_at < row.saleor_updated_at:
+            return row
+        email = normalize_email(customer.email)
+        if email and email != row.email:
+            clash = Customer.objects.filter(installation=installation, email=email).exclude(pk=row.pk).first()
+            if clash is not None:
+                do_merge_customers(clash, into=row, now=now)
+        row.email = email
+        row.first_name = customer.first_name
+        row.last_name = customer.last_name
+        row.language_code = customer.language_code or ""
+        row.date_joined = customer.date_joined
+        row.saleor_updated_at = customer.updated_at
+        row.save()
+        return row
+
+
+def do_erase_customer(installation: Installation, user_id: str, *, now: datetime) -> Customer | None:
+    """CUSTOMER_DELETED: erase personal data, keep anonymous counts for reports."""
+    with transaction.atomic():
+        customer = (
+            Customer.objects.select_for_update().filter(installation=installation, saleor_user_id=user_id).first()
+        )
+        if customer is None or customer.erased_at:
+            return customer
+        customer.email = customer.first_name = customer.last_name = ""
+        customer.saleor_user_id = None
+        customer.erased_at = now
+        customer.stage_due_at = None
+        customer.saleor_metadata_pending = False
+        customer.save()
+        Order.objects.filter(customer=customer).update(email="")
+        return customer
+
+
+# --- orders ---------------------------------------------------------------------------
+
+
+def version_key(order: types.Order) -> str:
+    """A total order over an order's payloads: the greatest one is the newest state.
+
+    updatedAt first; for equal updatedAt the later status in an order's life, then the
+    larger refund; a digest of the payload breaks the remaining ties, so the outcome
+    does not depend on the order deliveries arrive in.
+    """
+    updated = order.updated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    rank = OrderStatus.PRECEDENCE.get(order.status, 2)
+    refunded_cents = int(order.refunded * 100)
+    digest = hashlib.sha256(json.dumps(asdict(order), sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"{updated}|{rank:02d}|{refunded_cents:015d}|{digest}"
+
+
+def order_counts(order: types.Order) -> bool:
+    return order.status not in OrderStatus.NOT_COUNTED and order.refunded < order.total
+
+
+def do_apply_order(installation: Installation, order: types.Order, *, now: datetime) -> Order | None:
+    """Project an order payload; return the row, or None when the payload is not newer.
+
+    1. Compare the payload's version key with the stored one: older or equal → ignore.
+    2. Attach the order to its customer (registered by user id, guest by email).
+    3. Store the order and its lines.
+    4. Recount the customer's orders and update their stage (an order brings them back).
+    """
+    key = version_key(order)
+    with transaction.atomic():
+        row = Order.objects.select_for_update().filter(installation=installation, saleor_id=order.id).first()
+        if row is not None and row.version_key >= key:
+            return None
+        customer = find_or_create_customer(installation, user_id=order.user_id, email=order.email, now=now)
+        previous_customer_id = row.customer_id if row else None
+        row = row or Order(installation=installation, saleor_id=order.id)
+        row.customer = customer
+        row.number = order.number
+        row.created = order.created
+        row.saleor_updated_at = order.updated_at
+        row.status = order.status
+        row.channel = order.channel
+        row.currency = order.currency
+        row.total = order.total
+        row.subtotal = order.subtotal
+        row.refunded = order.refunded
+        row.voucher_code = order.voucher_code or ""
+        row.checkout_id = order.checkout_id or ""
+        row.email = normalize_email(order.email)
+        row.counts = order_counts(order)
+        row.version_key = key
+        row.save()
+        row.lines.all().delete()
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=row,
+                saleor_id=line.id,
+                product_id=line.product_id or "",
+                variant_id=line.variant_id or "",
+                category_id=line.category_id or "",
+                product_name=line.product_name,
+                variant_name=line.variant_name,
+                sku=line.sku or "",
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                thumbnail_url=line.thumbnail_url or "",
+            )
+            for line in order.lines
+        )
+        for affected in {customer.pk, previous_customer_id} - {None}:
+            target = Customer.objects.select_for_update().get(pk=affected)
+            refresh_order_totals(target)
+            do_update_stage(target, now, reason=f"order #{order.number} {order.status.lower()}")
+        return row
+
+
+def refresh_order_totals(customer: Customer) -> None:
+    """Recount the customer's counted orders (indexed by customer and created)."""
+    totals = Order.objects.filter(customer=customer, counts=True).aggregate(
+        count=Count("id"), first=Min("created"), last=Max("created"), spent=Sum(F("total") - F("refunded"))
+    )
+    customer.orders_count = totals["count"]
+    customer.first_order_at = totals["first"]
+    customer.last_order_at = totals["last"]
+    customer.total_spent = totals["spent"] or Decimal(0)
+    customer.save(update_fields=["orders_count", "first_order_at", "last_order_at", "total_spent", "updated_at"])
+
+
+# --- stages ---------------------------------------------------------------------------
+
+
+def facts_of(customer: Customer) -> CustomerFacts:
+    return CustomerFacts(
+        orders_count=customer.orders_count,
+        last_order_at=customer.last_order_at,
+        unsubscribed=customer.unsubscribed_at is not None,
+    )
+
+
+def config_of(installation: Installation) -> StageConfig:
+    return LifecycleSettings.for_installation(installation).stage_config()
+
+
+def record_transition(customer: Customer, from_stage: str, to_stage: str, at: datetime, reason: str) -> StageTransition:
+    transition = StageTransition.objects.create(
+        customer=customer, from_stage=from_stage, to_stage=to_stage, at=at, reason=reason[:255]
+    )
+    stage_changed.send(sender=Customer, customer=customer, transition=transition)
+    return transition
+
+
+def do_update_stage(
+    customer: Customer, now: datetime, *, reason: str | None = None, config: StageConfig | None = None
+) -> StageTransition | None:
+    """Apply the stage rules now (after an order, a merge, an unsubscribe).
+
+    The caller holds the customer's row lock. Returns the transition, if the stage changed.
+    """
+    decision = decide_stage(facts_of(customer), now, config or config_of(customer.installation))
+    transition = None
+    if decision.stage != customer.stage:
+        transition = record_transition(customer, customer.stage, decision.stage, now, reason or decision.reason)
+        customer.stage = decision.stage
+        customer.stage_since = now
+        customer.saleor_metadata_pending = True
+    customer.stage_due_at = decision.due_at
+    customer.save(update_fields=["stage", "stage_since", "stage_due_at", "saleor_metadata_pending", "updated_at"])
+    return transition
+
+
+#: A customer's stage can pass through at most this many thresholds in one tick
+#: (at risk, lapsed, sunset); more means a rule bug, and the loop must stop anyway.
+MAX_STEPS_PER_TICK = 4
+
+
+def advance_customer(customer: Customer, now: datetime, config: StageConfig) -> int:
+    """Move one due customer along their timeline up to ``now``; return transitions made.
+
+    Compare-and-swap on (stage, stage_due_at): if another worker moved the customer
+    first, nothing is written and 0 is returned. Each threshold passed is recorded at
+    the moment it was passed, so a late tick still writes a true history.
+    """
+    old_stage, old_due = customer.stage, customer.stage_due_at
+    facts = facts_of(customer)
+    steps: list[tuple[str, str, datetime, str]] = []
+    stage, due = old_stage, old_due
+    while due is not None and due <= now and len(steps) < MAX_STEPS_PER_TICK:
+        decision = decide_stage(facts, due, config)
+        if decision.stage != stage:
+            steps.append((stage, decision.stage, due, decision.reason))
+            stage = decision.stage
+        if decision.due_at is not None and decision.due_at <= due:
+            break  # would not advance: stop rather than loop
+        due = decision.due_at
+    with transaction.atomic():
+        claimed = Customer.objects.filter(pk=customer.pk, stage=old_stage, stage_due_at=old_due).update(
+            stage=stage,
+            stage_since=steps[-1][2] if steps else F("stage_since"),
+            stage_due_at=due,
+            saleor_metadata_pending=True if steps else F("saleor_metadata_pending"),
+            updated_at=now,
+        )
+        if claimed != 1:
+            return 0  # another worker got there first
+        customer.stage, customer.stage_due_at = stage, due
+        for from_stage, to_stage, at, reason in steps:
+            record_transition(customer, from_stage, to_stage, at, reason)
+    return len(steps)
+
+
+def advance_due_stages(now: datetime | None = None, *, batch_size: int = 500, max_batches: int = 200) -> int:
+    """The periodic tick: move every customer whose stage is due, in batches.
+
+    Reads only rows with ``stage_due_at <= now`` through its partial index, so a tick
+    with nothing due costs one index probe however large the base is.
+    """
+    now = now or timezone.now()
+    configs: dict[int, StageConfig] = {}
+    moved = 0
+    for _ in range(max_batches):
+        due = list(
+            Customer.objects.filter(stage_due_at__lte=now)
+            .select_related("installation")
+            .order_by("stage_due_at")[:batch_size]
+        )
+        for customer in due:
+            if customer.installation_id not in configs:
+                configs[customer.installation_id] = config_of(customer.installation)
+            moved += advance_customer(customer, now, configs[customer.installation_id])
+        if len(due) < batch_size:
+            break
+    return moved
+
+
+def do_unsubscribe_for_good(customer: Customer, now: datetime) -> StageTransition | None:
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        customer.unsubscribed_at = now
+        customer.save(update_fields=["unsubscribed_at", "updated_at"])
+        return do_update_stage(customer, now, reason="unsubscribed for good")
+
+
+def do_resubscribe(customer: Customer, now: datetime) -> StageTransition | None:
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        customer.unsubscribed_at = None
+        customer.save(update_fields=["unsubscribed_at", "updated_at"])
+        return do_update_stage(customer, now, reason="subscribed again")
+
+
+__all__ = [
+    "Stage",
+    "advance_due_stages",
+    "do_apply_customer",
+    "do_apply_order",
+    "do_erase_customer",
+    "do_update_stage",
+]

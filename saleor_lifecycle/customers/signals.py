@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+#: A customer changed stage. Sent inside the transaction that recorded it, so receivers'
+#: writes (e.g. enrolling in a scenario) commit with it. Arguments: ``customer``
+#: (``models.Customer``) and ``transition`` (``models.StageTransition``).
+stage_changed = Signal()
