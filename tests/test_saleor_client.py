@@ -82,9 +82,10 @@ def test_it_pages_through_a_connection_and_resumes_from_a_cursor(fake_saleor):
 
     pages = list(client.paginate("queries/customers", "customers", page_size=2))
 
-    assert [len(nodes) for nodes, _ in pages] == [2, 2, 1]
-    emails = [node["email"] for nodes, _ in pages for node in nodes]
+    assert [len(page.nodes) for page in pages] == [2, 2, 1]
+    assert pages[0].total_count == 5
+    emails = [node["email"] for page in pages for node in page.nodes]
     assert emails == [f"customer{number}@example.com" for number in range(5)]
 
-    resumed = list(client.paginate("queries/customers", "customers", page_size=2, after=pages[0][1]))
-    assert [node["email"] for nodes, _ in resumed for node in nodes] == emails[2:]
+    resumed = client.paginate("queries/customers", "customers", page_size=2, after=pages[0].end_cursor)
+    assert [node["email"] for page in resumed for node in page.nodes] == emails[2:]

@@ -175,4 +175,7 @@ SUPPORT_URL = os.environ.get("SUPPORT_URL", "")
 
 CELERY_BEAT_SCHEDULE = {
     "requeue-due-deliveries": {"task": "events.requeue_due_deliveries", "schedule": 60.0},
+    "advance-due-stages": {"task": "customers.advance_due_stages", "schedule": 60.0},
+    "sync-stage-metadata": {"task": "customers.sync_stage_metadata", "schedule": 60.0},
+    "recompute-lifecycle": {"task": "customers.recompute_all", "schedule": 24 * 3600.0},
 }

@@ -34,3 +34,18 @@ def backfill_task(self, installation_id: int) -> None:
     except SaleorRetryableError as exc:
         # Resumes from the stored cursors: nothing fetched so far is fetched again.
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+
+
+@shared_task(name="customers.sync_stage_metadata")
+def sync_stage_metadata_task() -> int:
+    """Every minute: write pending stages into each shop's Saleor user metadata."""
+    from ..saleor_client import SaleorRetryableError
+    from .saleor_sync import pending_installations, sync_stage_metadata
+
+    written = 0
+    for installation in pending_installations():
+        try:
+            written += sync_stage_metadata(installation)
+        except SaleorRetryableError:
+            continue  # still pending: the next run tries again
+    return written

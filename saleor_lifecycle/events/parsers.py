@@ -205,6 +205,15 @@ def parse_customer(user: _Node) -> types.Customer:
     )
 
 
+def order_from(value: Any) -> types.Order:
+    """An order object as our documents select it (e.g. a backfill page's node)."""
+    return parse_order(_Node(value, "order"))
+
+
+def customer_from(value: Any) -> types.Customer:
+    return parse_customer(_Node(value, "user"))
+
+
 Parser = Callable[[str, Any], types.LifecycleEvent]
 
 

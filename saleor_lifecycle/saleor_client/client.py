@@ -4,7 +4,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from django.conf import settings
@@ -19,6 +19,14 @@ from .errors import (
 logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+class Page(NamedTuple):
+    nodes: list[dict]
+    #: store it to resume after this page
+    end_cursor: str | None
+    #: the connection's totalCount, when the document selects it
+    total_count: int | None
 
 
 class SaleorClient:
@@ -113,21 +121,24 @@ class SaleorClient:
         *,
         after: str | None = None,
         page_size: int = 100,
-    ) -> Iterator[tuple[list[dict], str | None]]:
-        """Walk a Relay connection page by page: yield (nodes, end cursor of that page).
+    ) -> Iterator[Page]:
+        """Walk a Relay connection page by page.
 
         The document must take ``$first`` and ``$after`` and select ``edges { node }`` and
-        ``pageInfo { hasNextPage endCursor }`` on ``connection``. Callers store the yielded
-        cursor to resume after an interruption.
+        ``pageInfo { hasNextPage endCursor }`` on ``connection``. Callers store each page's
+        ``end_cursor`` to resume after an interruption.
         """
         while True:
             data = self.execute(document, {**(variables or {}), "first": page_size, "after": after})
-            page = data.get(connection) or {}
-            nodes = [edge["node"] for edge in page.get("edges", [])]
-            info = page.get("pageInfo") or {}
-            after = info.get("endCursor")
-            yield nodes, after
-            if not info.get("hasNextPage") or not after:
+            connection_data = data.get(connection) or {}
+            info = connection_data.get("pageInfo") or {}
+            after = info.get("endCursor") or after
+            yield Page(
+                nodes=[edge["node"] for edge in connection_data.get("edges", [])],
+                end_cursor=after,
+                total_count=connection_data.get("totalCount"),
+            )
+            if not info.get("hasNextPage"):
                 return
 
 

@@ -1,0 +1,56 @@
+"""Why a customer is in their stage, and what happens next: the facts and thresholds used."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from .actions import config_of, facts_of
+from .models import Customer
+from .stages import decide_stage
+
+
+def explain_stage(customer: Customer, now: datetime | None = None) -> dict:
+    """A plain structure a command, the API or the dashboard can show as it is."""
+    now = now or timezone.now()
+    config = config_of(customer.installation)
+    decision = decide_stage(facts_of(customer), now, config)
+    last = customer.last_order_at
+    orders = customer.orders.all()
+    return {
+        "customer": str(customer),
+        "stage": customer.stage,
+        "stage_since": customer.stage_since,
+        "reason": decision.reason,
+        "up_to_date": decision.stage == customer.stage,
+        "facts": {
+            "orders_counted": customer.orders_count,
+            "orders_not_counted": orders.filter(counts=False).count(),
+            "first_order_at": customer.first_order_at,
+            "last_order_at": last,
+            "total_spent": customer.total_spent,
+            "unsubscribed_at": customer.unsubscribed_at,
+        },
+        "rule": {
+            "reorder_interval_days": round(config.reorder_interval_days, 2),
+            "interval_source": config.interval_source,
+            "at_risk_after_days": config.at_risk_after.total_seconds() / 86400,
+            "lapsed_after_days": config.lapsed_after.total_seconds() / 86400,
+            "sunset_after_days": config.sunset_after.total_seconds() / 86400,
+        },
+        "thresholds": {
+            "at_risk_at": last + config.at_risk_after if last else None,
+            "lapsed_at": last + config.lapsed_after if last else None,
+            "sunset_at": last + config.sunset_after if last else None,
+        },
+        "next": {"stage": decision.next_stage, "at": decision.due_at},
+        "rfm": {
+            "recency": customer.recency_score,
+            "frequency": customer.frequency_score,
+            "monetary": customer.monetary_score,
+            "segment": customer.rfm_segment,
+        },
+        "history": [
+            {"from": t.from_stage, "to": t.to_stage, "at": t.at, "reason": t.reason}
+            for t in customer.transitions.all()
+        ],
+    }
