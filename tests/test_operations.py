@@ -58,4 +58,7 @@ def test_the_demo_installs_the_app_and_ingests_signed_webhooks(tmp_path):
     assert "redelivered ORDER_CREATED -> 200" in result.stdout
     assert "tampered body             -> 401" in result.stdout
     assert "malformed body            -> 400" in result.stdout
-    assert "The worker processed all 5 deliveries." in result.stdout
+    assert "the worker backfilled the shop's history: 40 customers" in result.stdout
+    assert "Customers by lifecycle stage" in result.stdout
+    assert "The worker processed all 4 deliveries." in result.stdout
+    assert '"to": "returning"' in result.stdout  # the lapsed customer came back

@@ -4,15 +4,19 @@
 2. Install the app the way Saleor does: read the manifest, POST the token to its
    tokenTargetUrl; the app confirms the token with the (fake) Saleor and fetches its JWKS.
 3. Deliver signed webhooks rendered from the manifest's own subscription queries, plus a
-   redelivery, a forged one and a malformed one, and show what the app made of them.
+   redelivery, a forged one and a malformed one, and show what the app made of them:
+   the shop's history backfilled, customers by stage and RFM segment, a lapsed customer
+   brought back by a new order, and why they are where they are.
 4. Keep running until Ctrl-C (or exit at once with ``--exit``).
 """
 
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -20,6 +24,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ....testing.fake_saleor import FakeSaleor, money
+
+
+def seed_history(fake: FakeSaleor, customers: int = 40, seed: int = 7) -> None:
+    """Two years of a small shop: one-time buyers, regulars, and some who drifted away."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    for number in range(customers):
+        customer = fake.add_customer(email=f"customer{number:02d}@example.com", firstName=f"Customer {number}")
+        first = now - timedelta(days=rng.randint(20, 730))
+        created, orders = first, rng.choice([0, 1, 1, 2, 3, 5, 8])
+        for _ in range(orders):
+            if created > now:
+                break
+            stamp = created.isoformat()
+            fake.add_order(user=customer, total=rng.randint(20, 200), totalRefunded=money(0), created=stamp, updatedAt=stamp)
+            created += timedelta(days=rng.expovariate(1 / 45))
 
 
 class Command(BaseCommand):
@@ -104,19 +124,28 @@ class Command(BaseCommand):
         say(f"  {manifest['name']} {manifest['version']}: {len(manifest['webhooks'])} webhooks, "
             f"permissions {', '.join(manifest['permissions'])}")
 
-        say(self.style.MIGRATE_HEADING(f"\nInstalling into the fake Saleor at {fake.api_url}"))
+        seed_history(fake)
+        say(self.style.MIGRATE_HEADING(
+            f"\nInstalling into the fake Saleor at {fake.api_url} "
+            f"({len(fake.customers)} customers, {len(fake.orders)} orders of history)"
+        ))
         response = fake.register(manifest["tokenTargetUrl"])
         say(f"  POST {manifest['tokenTargetUrl']} -> {response.status_code} {response.text}")
         if response.status_code != 200:
             raise CommandError("the app refused the installation")
 
+        self.wait_for_backfill()
+        self.show_stages()
+
         hooks = {hook["asyncEvents"][0]: hook for hook in manifest["webhooks"]}
         ada = fake.add_customer(email="ada@example.com", firstName="Ada", lastName="Lovelace")
-        grace = fake.add_customer(email="grace@example.com", firstName="Grace", lastName="Hopper")
-        deliveries = [("CUSTOMER_CREATED", {"user": ada}), ("CUSTOMER_CREATED", {"user": grace})]
-        for customer, total in ((ada, 42), (ada, 58), (grace, 120)):
-            order = fake.add_order(user=customer, total=total, totalRefunded=money(0))
+        deliveries = [("CUSTOMER_CREATED", {"user": ada})]
+        for total in (42, 58):
+            order = fake.add_order(user=ada, total=total, totalRefunded=money(0))
             deliveries.append(("ORDER_CREATED", {"order": order}))
+        comeback = self.lapsed_customer(fake)
+        order = fake.add_order(user=comeback, total=99, totalRefunded=money(0))
+        deliveries.append(("ORDER_CREATED", {"order": order}))
 
         say(self.style.MIGRATE_HEADING("\nSaleor delivers signed webhooks"))
         for event, objects in deliveries:
@@ -135,11 +164,47 @@ class Command(BaseCommand):
         say(self.style.MIGRATE_HEADING("\nDeliveries in the app's database (manage.py deliveries)"))
         from django.core.management import call_command
 
-        call_command("deliveries", stdout=self.stdout)
+        call_command("deliveries", "--limit", "8", stdout=self.stdout)
+        self.show_stages()
+        say(self.style.MIGRATE_HEADING(f"\nWhy {comeback['email']} is where they are (manage.py explain_customer)"))
+        call_command("explain_customer", comeback["email"], stdout=self.stdout)
         say(self.style.MIGRATE_HEADING("\nTry it"))
         say(f"  manifest:        {app_url}/api/manifest   (install it into a real Saleor from here)")
         say(f"  health:          {app_url}/healthz")
         say(f"  deliveries:      {app_url}/admin/ (after manage.py createsuperuser)")
+
+    def lapsed_customer(self, fake: FakeSaleor) -> dict:
+        from ....customers.models import Customer
+        from ....customers.stages import Stage
+
+        lapsed = Customer.objects.filter(stage__in=[Stage.LAPSED, Stage.SUNSET]).exclude(saleor_user_id=None).first()
+        return next(customer for customer in fake.customers if customer["id"] == lapsed.saleor_user_id)
+
+    def wait_for_backfill(self, timeout: float = 120) -> None:
+        from ....customers.models import BackfillState
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            states = BackfillState.objects.filter(finished_at__isnull=False)
+            if states.count() == len(BackfillState.Kind.values):
+                fetched = ", ".join(f"{state.fetched} {state.kind}" for state in states.order_by("kind"))
+                self.stdout.write(self.style.SUCCESS(f"  the worker backfilled the shop's history: {fetched}"))
+                return
+            time.sleep(0.5)
+        raise CommandError("the backfill did not finish in time")
+
+    def show_stages(self) -> None:
+        from django.db.models import Count
+
+        from ....customers.models import Customer
+        from ....customers.stages import Stage
+
+        counts = dict(Customer.objects.values_list("stage").annotate(n=Count("id")))
+        segments = dict(Customer.objects.exclude(rfm_segment="").values_list("rfm_segment").annotate(n=Count("id")))
+        self.stdout.write(self.style.MIGRATE_HEADING("\nCustomers by lifecycle stage"))
+        for stage, label in Stage.CHOICES:
+            self.stdout.write(f"  {label:<15} {counts.get(stage, 0):>4}")
+        self.stdout.write("  RFM segments: " + ", ".join(f"{name} {n}" for name, n in sorted(segments.items())))
 
     def wait_for_worker(self, expected: int, timeout: float = 60) -> None:
         from ....events.models import DeliveryStatus, WebhookDelivery
