@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "saleor_lifecycle.saleor_app",
     "saleor_lifecycle.events",
     "saleor_lifecycle.customers",
+    "saleor_lifecycle.scenarios",
+    "saleor_lifecycle.offers",
 ]
 
 MIDDLEWARE = [
@@ -178,4 +180,15 @@ CELERY_BEAT_SCHEDULE = {
     "advance-due-stages": {"task": "customers.advance_due_stages", "schedule": 60.0},
     "sync-stage-metadata": {"task": "customers.sync_stage_metadata", "schedule": 60.0},
     "recompute-lifecycle": {"task": "customers.recompute_all", "schedule": 24 * 3600.0},
+    "run-due-enrollments": {"task": "scenarios.run_due", "schedule": 30.0},
+    "detect-abandoned-carts": {"task": "scenarios.detect_abandoned", "schedule": 60.0},
 }
+
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))

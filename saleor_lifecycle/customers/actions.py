@@ -84,6 +84,9 @@ def do_apply_customer(installation: Installation, customer: types.Customer, *, n
         row.date_joined = customer.date_joined
         row.saleor_updated_at = customer.updated_at
         row.save()
+        if row.orders_count == 0 and not row.transitions.exists():
+            # Registering is the start of a prospect's life (welcome series and the like).
+            record_transition(row, "", Stage.PROSPECT, now, "registered")
         return row
 
 

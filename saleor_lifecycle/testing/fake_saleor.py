@@ -488,6 +488,7 @@ class FakeSaleor:
             "app": self._resolve_app,
             "customers": self._resolve_customers,
             "orders": self._resolve_orders,
+            "channel": self._resolve_channel,
         }
         self.mutations: dict[str, RootResolver] = {
             "updateMetadata": self._resolve_update_metadata,
@@ -947,6 +948,13 @@ class FakeSaleor:
         if id is not None and id != self.app_id:
             raise permission_denied("MANAGE_APPS")
         return self.app
+
+    def _resolve_channel(self, info: GraphQLResolveInfo, id: str | None = None, slug: str | None = None) -> Any:
+        # Saleor shows a channel to apps (and staff); anonymous callers see active ones only.
+        with self.lock:
+            return next(
+                (channel for channel in self.channels if channel["id"] == id or channel["slug"] == slug), None
+            )
 
     def _resolve_customers(
         self,

@@ -53,6 +53,7 @@ def test_it_walks_a_customer_through_every_stage_and_back(shop):
         stage_changed.disconnect(dispatch_uid="walk")
 
     assert history() == [
+        ("", "prospect"),
         ("prospect", "new"),
         ("new", "returning"),
         ("returning", "at_risk"),
@@ -60,7 +61,7 @@ def test_it_walks_a_customer_through_every_stage_and_back(shop):
         ("lapsed", "sunset"),
         ("sunset", "returning"),
     ]
-    assert received == ["new", "returning", "at_risk", "lapsed", "sunset", "returning"]
+    assert received == ["prospect", "new", "returning", "at_risk", "lapsed", "sunset", "returning"]
     # Thresholds are recorded when they were passed, not when the tick noticed.
     at_risk = StageTransition.objects.get(to_stage="at_risk")
     assert at_risk.at == START + days(20) + days(45)

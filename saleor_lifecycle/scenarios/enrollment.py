@@ -1,0 +1,108 @@
+"""Who enters which scenario, and the shop's copies of the built-in library."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from ..customers.models import Customer
+from ..saleor_app.models import Installation
+from .definitions import ScenarioDefinition, parse_definition
+from .library import BUILT_IN
+from .models import Checkout, Enrollment, EnrollmentStatus, Scenario, ScenarioVersion
+
+
+def install_library(installation: Installation) -> list[Scenario]:
+    """Give the shop its own copy of every built-in scenario, disabled until it says so."""
+    scenarios = []
+    for data in BUILT_IN:
+        scenario, created = Scenario.objects.get_or_create(installation=installation, key=data["key"])
+        if created or scenario.current_version is None:
+            save_version(scenario, data)
+        scenarios.append(scenario)
+    return scenarios
+
+
+def save_version(scenario: Scenario, data: dict) -> ScenarioVersion:
+    """Validate and store a new version; running enrollments stay on theirs."""
+    definition = parse_definition(data)  # raises DefinitionError
+    if definition.key != scenario.key:
+        raise ValueError(f"the definition's key {definition.key!r} is not {scenario.key!r}")
+    with transaction.atomic():
+        last = scenario.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = ScenarioVersion.objects.create(scenario=scenario, number=last + 1, definition=data)
+        scenario.current_version = version
+        scenario.save(update_fields=["current_version"])
+    return version
+
+
+def enabled_scenarios(installation: Installation) -> list[tuple[Scenario, ScenarioDefinition]]:
+    scenarios = Scenario.objects.filter(installation=installation, enabled=True).select_related("current_version")
+    return [(scenario, scenario.definition) for scenario in scenarios]
+
+
+def enroll(
+    scenario: Scenario,
+    customer: Customer,
+    *,
+    entry_key: str,
+    now: datetime,
+    checkout: Checkout | None = None,
+) -> Enrollment | None:
+    """Start the customer on the scenario's current version, or say why not (None).
+
+    One lifecycle scenario per customer at a time: a higher-priority one already running
+    keeps them; a lower-priority one gives way. Cart scenarios run alongside.
+    """
+    if not scenario.enabled or customer.erased_at or not customer.email:
+        return None
+    definition = scenario.definition
+    with transaction.atomic():
+        if not definition.runs_alongside:
+            running = (
+                Enrollment.objects.select_for_update()
+                .filter(customer=customer, status=EnrollmentStatus.ACTIVE)
+                .select_related("version", "scenario")
+            )
+            for other in running:
+                other_definition = other.version.parsed
+                if other_definition.runs_alongside or other.scenario_id == scenario.pk:
+                    continue
+                if other_definition.priority >= definition.priority:
+                    return None
+                other.status = EnrollmentStatus.EXITED
+                other.exit_reason = f"gave way to {scenario.key}"
+                other.finished_at = now
+                other.next_run_at = None
+                other.save(update_fields=["status", "exit_reason", "finished_at", "next_run_at"])
+        try:
+            with transaction.atomic():
+                return Enrollment.objects.create(
+                    installation=scenario.installation,
+                    scenario=scenario,
+                    version=scenario.current_version,
+                    customer=customer,
+                    checkout=checkout,
+                    entry_key=entry_key,
+                    step_key=definition.first_step,
+                    next_run_at=now,
+                    entered_at=now,
+                )
+        except IntegrityError:
+            return None  # already entered for this cause, or already running this scenario
+
+
+def exit_enrollments(
+    customer: Customer, reason: str, now: datetime, *, exit_when: str, ordered_at: datetime | None = None
+) -> int:
+    """Stop the customer's active enrollments whose scenario exits on ``exit_when``
+    (for an order: only those that began before it)."""
+    stopped = 0
+    running = Enrollment.objects.filter(customer=customer, status=EnrollmentStatus.ACTIVE).select_related("version")
+    if ordered_at is not None:
+        running = running.filter(entered_at__lt=ordered_at)
+    for enrollment in running:
+        if exit_when in enrollment.version.parsed.exit_when:
+            stopped += Enrollment.objects.filter(pk=enrollment.pk, status=EnrollmentStatus.ACTIVE).update(
+                status=EnrollmentStatus.EXITED, exit_reason=reason, finished_at=now, next_run_at=None
+            )
+    return stopped
