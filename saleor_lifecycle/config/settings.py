@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-lifecycle": {"task": "customers.recompute_all", "schedule": 24 * 3600.0},
     "run-due-enrollments": {"task": "scenarios.run_due", "schedule": 30.0},
     "detect-abandoned-carts": {"task": "scenarios.detect_abandoned", "schedule": 60.0},
+    "mark-abandoned-in-saleor": {"task": "scenarios.mark_abandoned_in_saleor", "schedule": 60.0},
+    "enroll-anniversaries": {"task": "scenarios.enroll_anniversaries", "schedule": 24 * 3600.0},
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")

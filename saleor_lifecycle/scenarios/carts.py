@@ -16,7 +16,7 @@ from ..events import types
 from ..saleor_app.models import Installation
 from .definitions import TriggerKind
 from .enrollment import enabled_scenarios, enroll
-from .models import Checkout, CheckoutStatus, ContactPolicy
+from .models import Checkout, CheckoutStatus, ContactPolicy, Enrollment, EnrollmentStatus
 
 
 def line_summary(line: types.CheckoutLine) -> dict:
@@ -57,15 +57,27 @@ def do_apply_checkout(installation: Installation, checkout: types.Checkout, *, n
         else:
             row.status, row.abandon_at = CheckoutStatus.ACTIVE, checkout.last_change + idle
         row.save()
+        if row.status == CheckoutStatus.EMPTIED:
+            stop_reminders([row.pk], "checkout emptied", now)
         if customer is not None:
             # A newer checkout of the same customer supersedes the older ones.
-            (
+            older = (
                 Checkout.objects.filter(customer=customer, status__in=[CheckoutStatus.ACTIVE, CheckoutStatus.ABANDONED])
                 .exclude(pk=row.pk)
                 .filter(last_change__lt=row.last_change)
-                .update(status=CheckoutStatus.SUPERSEDED, abandon_at=None)
             )
+            older_ids = list(older.values_list("pk", flat=True))
+            Checkout.objects.filter(pk__in=older_ids).update(status=CheckoutStatus.SUPERSEDED, abandon_at=None)
+            stop_reminders(older_ids, "checkout superseded", now)
         return row
+
+
+def stop_reminders(checkout_ids: list[int], reason: str, now: datetime) -> int:
+    """End the reminder series of these checkouts at once (not at their next step):
+    a customer runs one cart series at a time, and a newer cart must be able to start."""
+    return Enrollment.objects.filter(checkout_id__in=checkout_ids, status=EnrollmentStatus.ACTIVE).update(
+        status=EnrollmentStatus.EXITED, exit_reason=reason, finished_at=now, next_run_at=None
+    )
 
 
 def do_convert_checkout(installation: Installation, order: types.Order) -> int:
@@ -88,7 +100,7 @@ def detect_abandoned(now: datetime, *, batch_size: int = 500) -> int:
             ordered = Order.objects.filter(installation=checkout.installation, checkout_id=checkout.saleor_id).exists()
             status = CheckoutStatus.CONVERTED if ordered else CheckoutStatus.ABANDONED
             claimed = Checkout.objects.filter(pk=checkout.pk, status=CheckoutStatus.ACTIVE, abandon_at=checkout.abandon_at).update(
-                status=status, abandoned_at=None if ordered else now, abandon_at=None
+                status=status, abandoned_at=None if ordered else now, abandon_at=None, saleor_mark_pending=not ordered
             )
             if not claimed or ordered or checkout.customer is None:
                 continue
@@ -98,3 +110,30 @@ def detect_abandoned(now: datetime, *, batch_size: int = 500) -> int:
                 if definition.trigger.kind == TriggerKind.CART_ABANDONED:
                     enroll(scenario, checkout.customer, entry_key=f"checkout:{checkout.pk}", now=now, checkout=checkout)
     return abandoned
+
+
+def checkout_metadata(checkout: Checkout) -> list[dict[str, str]]:
+    return [
+        {"key": "lifecycle.abandoned_at", "value": checkout.abandoned_at.isoformat()},
+        {"key": "lifecycle.reminder_stage", "value": str(checkout.reminders_sent)},
+    ]
+
+
+def mark_abandoned_in_saleor(installation: Installation, *, client=None, limit: int = 200) -> int:
+    """Write lifecycle.abandoned_at and the reminder stage into Saleor's checkout metadata,
+    so other apps and the storefront can react (Saleor has no abandoned-checkout event)."""
+    from ..saleor_client import SaleorClient, SaleorPermanentError
+
+    client = client or SaleorClient.for_installation(installation)
+    written = 0
+    pending = Checkout.objects.filter(installation=installation, saleor_mark_pending=True, abandoned_at__isnull=False)
+    for checkout in pending[:limit]:
+        try:
+            data = client.execute(
+                "mutations/update_lifecycle_metadata", {"id": checkout.saleor_id, "input": checkout_metadata(checkout)}
+            )
+            written += not (data.get("updateMetadata") or {}).get("errors")
+        except SaleorPermanentError:
+            pass  # Saleor deleted the checkout meanwhile: nothing left to mark
+        Checkout.objects.filter(pk=checkout.pk, reminders_sent=checkout.reminders_sent).update(saleor_mark_pending=False)
+    return written

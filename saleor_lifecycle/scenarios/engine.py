@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .compose import compose
@@ -19,6 +20,7 @@ from .contact import next_allowed, resume_at
 from .definitions import Condition, ExitWhen, Offer, ScenarioDefinition, Step, StepKind, TriggerKind
 from .messages import DjangoEmailSender, MessageSender, SendError
 from .models import (
+    Checkout,
     CheckoutStatus,
     ContactPolicy,
     Enrollment,
@@ -262,6 +264,10 @@ def deliver(
     with transaction.atomic():
         StepRun.objects.filter(pk=run.pk).update(status=StepRunStatus.SENT, sent_at=now, error="")
         Enrollment.objects.filter(pk=enrollment.pk, next_run_at=lease).update(step_key=definition.following(step))
+        if enrollment.checkout_id:
+            Checkout.objects.filter(pk=enrollment.checkout_id).update(
+                reminders_sent=F("reminders_sent") + 1, saleor_mark_pending=True
+            )
     return True
 
 

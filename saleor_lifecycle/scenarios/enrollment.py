@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from ..customers.models import Customer
 from ..saleor_app.models import Installation
-from .definitions import ScenarioDefinition, parse_definition
+from .definitions import ScenarioDefinition, TriggerKind, parse_definition
 from .library import BUILT_IN
 from .models import Checkout, Enrollment, EnrollmentStatus, Scenario, ScenarioVersion
 
@@ -106,3 +106,32 @@ def exit_enrollments(
                 status=EnrollmentStatus.EXITED, exit_reason=reason, finished_at=now, next_run_at=None
             )
     return stopped
+
+
+def enroll_first_order_anniversaries(installation: Installation, now: datetime) -> int:
+    """Customers whose first order was on this day in an earlier year."""
+    scenarios = [
+        scenario for scenario, definition in enabled_scenarios(installation)
+        if definition.trigger.kind == TriggerKind.FIRST_ORDER_ANNIVERSARY
+    ]
+    if not scenarios:
+        return 0
+    customers = Customer.objects.filter(
+        installation=installation,
+        first_order_at__month=now.month,
+        first_order_at__day=now.day,
+        first_order_at__year__lt=now.year,
+    )
+    entered = 0
+    for customer in customers.iterator():
+        for scenario in scenarios:
+            entered += enroll(scenario, customer, entry_key=f"anniversary:{now.year}", now=now) is not None
+    return entered
+
+
+def enroll_segment(scenario: Scenario, customers, now: datetime) -> int:
+    """Staff put a segment into a scenario by hand (trigger ``manual``)."""
+    entered = 0
+    for customer in customers.iterator():
+        entered += enroll(scenario, customer, entry_key=f"manual:{now:%Y%m%d%H%M}", now=now) is not None
+    return entered

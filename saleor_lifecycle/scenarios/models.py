@@ -178,11 +178,14 @@ class Checkout(models.Model):
     #: when it counts as abandoned if nothing happens (indexed: the detector reads only these)
     abandon_at = models.DateTimeField(null=True, blank=True)
     abandoned_at = models.DateTimeField(null=True, blank=True)
-    #: marked in Saleor's checkout metadata (lifecycle.abandoned_at)
-    saleor_marked_at = models.DateTimeField(null=True, blank=True)
+    #: cart reminders sent so far (the "reminder stage" shown in Saleor)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    #: lifecycle.abandoned_at / lifecycle.reminder_stage not yet written to Saleor
+    saleor_mark_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["installation", "saleor_id"], name="checkout_saleor_id_once")]
         indexes = [
             models.Index(fields=["abandon_at"], name="checkout_abandon_due", condition=Q(status="active")),
+            models.Index(fields=["installation"], name="checkout_mark_pending", condition=Q(saleor_mark_pending=True)),
         ]

@@ -43,10 +43,14 @@ def on_order(installation: Installation, event: types.OrderEvent, **kwargs) -> N
     """Every step stops as soon as the customer orders (the engine checks again anyway)."""
     carts.do_convert_checkout(installation, event.order)
     order = Order.objects.filter(installation=installation, saleor_id=event.order.id).select_related("customer").first()
-    if order is not None and order.counts and order.customer is not None:
-        exit_enrollments(
-            order.customer, f"ordered (#{order.number})", timezone.now(), exit_when=ExitWhen.ORDERED, ordered_at=order.created
-        )
+    if order is None or order.customer is None or not order.counts:
+        return
+    now = timezone.now()
+    exit_enrollments(order.customer, f"ordered (#{order.number})", now, exit_when=ExitWhen.ORDERED, ordered_at=order.created)
+    if order.status == "FULFILLED":
+        for scenario, definition in enabled_scenarios(installation):
+            if definition.trigger.kind == TriggerKind.ORDER_FULFILLED:
+                enroll(scenario, order.customer, entry_key=f"fulfilled:{order.saleor_id}", now=now)
 
 
 @receiver(lifecycle_event, sender=types.CheckoutEvent, dispatch_uid="scenarios.checkout")

@@ -473,6 +473,8 @@ class FakeSaleor:
 
         self.customers: list[dict[str, Any]] = []
         self.orders: list[dict[str, Any]] = []
+        #: checkouts the tests want Saleor to know (for metadata writes); add dicts with "id"
+        self.checkouts: list[dict[str, Any]] = []
         self.vouchers: list[dict[str, Any]] = []
         self.channels: list[dict[str, Any]] = []
         self.app: dict[str, Any] = self._make_app()
@@ -1083,6 +1085,7 @@ class FakeSaleor:
             "Order": self.orders,
             "Voucher": self.vouchers,
             "Channel": self.channels,
+            "Checkout": self.checkouts,
             "App": [self.app],
         }
         return next((n for n in collections.get(type_name, []) if n["id"] == node_id), None)
@@ -1095,7 +1098,7 @@ class FakeSaleor:
             return _metadata_payload(None, [{"field": "id", "code": "NOT_FOUND",
                                              "message": f"Couldn't resolve to a node: {node_id}"}])
         type_name = from_global_id(node["id"])[0]
-        needed = {"User": "MANAGE_USERS", "Order": "MANAGE_ORDERS",
+        needed = {"User": "MANAGE_USERS", "Order": "MANAGE_ORDERS", "Checkout": "MANAGE_CHECKOUTS",
                   "Voucher": "MANAGE_DISCOUNTS", "Channel": "MANAGE_CHANNELS"}.get(type_name)
         if needed is not None:
             self._require(info, needed)
