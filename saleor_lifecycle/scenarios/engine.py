@@ -199,6 +199,7 @@ def prepare_send(enrollment: Enrollment, definition: ScenarioDefinition, step: S
         StepRunStatus.FAILED,
         StepRunStatus.UNCERTAIN,
         StepRunStatus.SKIPPED,
+        StepRunStatus.HELD_OUT,
     ):
         advance(enrollment, definition, step)
         return "done"
@@ -217,6 +218,16 @@ def prepare_send(enrollment: Enrollment, definition: ScenarioDefinition, step: S
             step_key=step.key,
             defaults={"customer": customer, "template": step.template, "status": StepRunStatus.SKIPPED,
                       "started_at": now, "marketing": step.marketing, "error": "no email address"},
+        )
+        advance(enrollment, definition, step)
+        return "done"
+    if enrollment.held_out:
+        # The control group walks the same steps at the same times; nothing is sent.
+        StepRun.objects.update_or_create(
+            enrollment=enrollment,
+            step_key=step.key,
+            defaults={"customer": customer, "template": step.template, "status": StepRunStatus.HELD_OUT,
+                      "started_at": now, "sent_at": now, "marketing": step.marketing},
         )
         advance(enrollment, definition, step)
         return "done"

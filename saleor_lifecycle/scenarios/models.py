@@ -15,6 +15,8 @@ class Scenario(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="scenarios")
     key = models.SlugField(max_length=64)
     enabled = models.BooleanField(default=False)
+    #: share of customers who go through silently (nothing sent) to measure the uplift
+    holdout_share = models.FloatField(default=0.10)
     current_version = models.ForeignKey(
         "ScenarioVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -92,6 +94,8 @@ class Enrollment(models.Model):
     step_key = models.CharField(max_length=64, null=True, blank=True)
     #: when the next step is due; while a worker holds it, the end of its lease
     next_run_at = models.DateTimeField(null=True, blank=True)
+    #: in the control group: the same steps at the same times, nothing sent
+    held_out = models.BooleanField(default=False)
     entered_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     exit_reason = models.CharField(max_length=255, blank=True)
@@ -126,6 +130,8 @@ class StepRunStatus(models.TextChoices):
     UNCERTAIN = "uncertain", "Uncertain"
     #: not sent on purpose (no consent, no address)
     SKIPPED = "skipped", "Skipped"
+    #: the customer is in the holdout: this is when it would have been sent
+    HELD_OUT = "held_out", "Held out"
 
 
 class StepRun(models.Model):

@@ -39,9 +39,11 @@ def services(sender):
 
 @pytest.fixture
 def enable(installation):
-    """Turn built-in scenarios on for the installed shop (they ship disabled)."""
+    """Turn built-in scenarios on for the installed shop (they ship disabled), with no
+    holdout unless asked: which customers the hash holds out is not these tests' subject."""
 
-    def enable(*keys: str) -> None:
-        assert Scenario.objects.filter(installation=installation, key__in=keys).update(enabled=True) == len(keys)
+    def enable(*keys: str, holdout_share: float = 0.0) -> None:
+        scenarios = Scenario.objects.filter(installation=installation, key__in=keys)
+        assert scenarios.update(enabled=True, holdout_share=holdout_share) == len(keys)
 
     return enable

@@ -222,3 +222,31 @@ def test_reactivation_escalates_and_reminds_only_those_who_did_not_open(installa
     ]
     kinds = list(IssuedCode.objects.order_by("created_at").values_list("kind", flat=True))
     assert kinds == ["free_shipping", "percentage"]
+
+
+def test_held_out_customers_walk_the_same_steps_silently(installation, enable, services, sender):
+    enable("welcome", holdout_share=1.0)
+    with time_machine.travel(NOW, tick=False) as traveller:
+        clock = Clock(traveller, installation, services)
+        actions.do_apply_customer(
+            installation, types.Customer("VXNlcjox", "ada@example.com", "Ada", "", True, "EN", NOW, NOW, {}), now=NOW
+        )
+        clock.at(hours(0))
+        clock.at(hours(48))
+
+    assert sender.sent == []
+    assert not IssuedCode.objects.exists()
+    runs = list(StepRun.objects.order_by("started_at").values_list("step_key", "status", "started_at"))
+    assert runs == [
+        ("welcome_hello", StepRunStatus.HELD_OUT, NOW),
+        ("welcome_first_order_coupon", StepRunStatus.HELD_OUT, NOW + hours(48)),
+    ]
+    assert Enrollment.objects.get().held_out
+
+
+def test_the_holdout_is_a_stable_share_of_customers():
+    from saleor_lifecycle.scenarios.enrollment import holdout_assignment
+
+    held = [holdout_assignment("reactivation", str(pk), 0.10) for pk in range(20000)]
+    assert 0.09 < sum(held) / len(held) < 0.11
+    assert held == [holdout_assignment("reactivation", str(pk), 0.10) for pk in range(20000)]
