@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "saleor_lifecycle.customers",
     "saleor_lifecycle.scenarios",
     "saleor_lifecycle.offers",
+    "saleor_lifecycle.results",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     "detect-abandoned-carts": {"task": "scenarios.detect_abandoned", "schedule": 60.0},
     "mark-abandoned-in-saleor": {"task": "scenarios.mark_abandoned_in_saleor", "schedule": 60.0},
     "enroll-anniversaries": {"task": "scenarios.enroll_anniversaries", "schedule": 24 * 3600.0},
+    "delete-expired-codes": {"task": "offers.delete_expired_codes", "schedule": 24 * 3600.0},
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")

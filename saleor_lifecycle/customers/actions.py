@@ -155,6 +155,7 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
         row.total = order.total
         row.subtotal = order.subtotal
         row.refunded = order.refunded
+        row.discount = max(order.undiscounted_total - order.total, Decimal(0)) if order.undiscounted_total else Decimal(0)
         row.voucher_code = order.voucher_code or ""
         row.checkout_id = order.checkout_id or ""
         row.email = normalize_email(order.email)

@@ -193,6 +193,8 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     subtotal = models.DecimalField(max_digits=14, decimal_places=2)
     refunded = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    #: what vouchers and promotions took off the undiscounted total
+    discount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
     voucher_code = models.CharField(max_length=255, blank=True)
     checkout_id = models.CharField(max_length=255, blank=True)
     email = models.CharField(max_length=320, blank=True)

@@ -151,6 +151,7 @@ def parse_order(order: _Node) -> types.Order:
         subtotal=order.money("subtotal", "gross"),
         refunded=refunded.money() if refunded else Decimal(0),
         lines=tuple(_order_line(line) for line in order.nodes("lines")),
+        undiscounted_total=order.money("undiscountedTotal", "gross") if order.value.get("undiscountedTotal") else None,
     )
 
 

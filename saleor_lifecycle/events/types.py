@@ -43,6 +43,8 @@ class Order:
     subtotal: Decimal
     refunded: Decimal
     lines: tuple[OrderLine, ...]
+    #: before vouchers and promotions: total - this is what discounts cost the shop
+    undiscounted_total: Decimal | None = None
 
 
 @dataclass(frozen=True)

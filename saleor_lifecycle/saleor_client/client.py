@@ -121,15 +121,19 @@ class SaleorClient:
         *,
         after: str | None = None,
         page_size: int = 100,
+        nested: str | None = None,
     ) -> Iterator[Page]:
         """Walk a Relay connection page by page.
 
         The document must take ``$first`` and ``$after`` and select ``edges { node }`` and
-        ``pageInfo { hasNextPage endCursor }`` on ``connection``. Callers store each page's
+        ``pageInfo { hasNextPage endCursor }`` on ``connection`` (a root field, or a field
+        of the root field ``nested``, e.g. ``voucher { codes }``). Callers store each page's
         ``end_cursor`` to resume after an interruption.
         """
         while True:
             data = self.execute(document, {**(variables or {}), "first": page_size, "after": after})
+            if nested:
+                data = data.get(nested) or {}
             connection_data = data.get(connection) or {}
             info = connection_data.get("pageInfo") or {}
             after = info.get("endCursor") or after

@@ -17,6 +17,8 @@ class Scenario(models.Model):
     enabled = models.BooleanField(default=False)
     #: share of customers who go through silently (nothing sent) to measure the uplift
     holdout_share = models.FloatField(default=0.10)
+    #: an order this many days after an email counts as converted by it
+    attribution_window_days = models.FloatField(default=5)
     current_version = models.ForeignKey(
         "ScenarioVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

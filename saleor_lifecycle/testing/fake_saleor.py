@@ -491,6 +491,7 @@ class FakeSaleor:
             "customers": self._resolve_customers,
             "orders": self._resolve_orders,
             "channel": self._resolve_channel,
+            "voucher": self._resolve_voucher,
         }
         self.mutations: dict[str, RootResolver] = {
             "updateMetadata": self._resolve_update_metadata,
@@ -499,6 +500,7 @@ class FakeSaleor:
             "voucherUpdate": self._resolve_voucher_update,
             "voucherChannelListingUpdate": self._resolve_voucher_channel_listing_update,
             "voucherCodeBulkDelete": self._resolve_voucher_code_bulk_delete,
+            "voucherDelete": self._resolve_voucher_delete,
         }
         #: Resolvers for non-root fields that are not plain dict keys, by
         #: ``(type name, field name)``: ``resolver(source, info, **args)``.
@@ -1249,6 +1251,18 @@ class FakeSaleor:
         for voucher in self.vouchers:
             voucher["codes"] = [c for c in voucher["codes"] if c["id"] not in doomed]
         return {"count": len(doomed), "errors": []}
+
+    def _resolve_voucher(self, info: GraphQLResolveInfo, id: str, channel: str | None = None) -> Any:
+        self._require(info, "MANAGE_DISCOUNTS")
+        with self.lock:
+            return next((voucher for voucher in self.vouchers if voucher["id"] == id), None)
+
+    def _resolve_voucher_delete(self, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+        self._require(info, "MANAGE_DISCOUNTS")
+        voucher, errors = self._voucher_or_error(id)
+        if voucher is not None:
+            self.vouchers.remove(voucher)
+        return {"voucher": voucher, "errors": errors}
 
     # ------------------------------------------------------------------ data helpers
 

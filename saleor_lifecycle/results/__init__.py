@@ -1,0 +1,1 @@
+"""What each scenario earned: attribution, holdout uplift, reports."""
