@@ -1,5 +1,10 @@
 import pytest
 
+from saleor_lifecycle.mail.models import MailSettings
+from saleor_lifecycle.offers.issuer import SaleorOfferIssuer
+from saleor_lifecycle.scenarios.engine import Services
+from saleor_lifecycle.scenarios.messages import OutgoingMessage, SendError
+from saleor_lifecycle.scenarios.models import Scenario
 from saleor_lifecycle.testing.fake_saleor import load_schema
 
 
@@ -44,3 +49,44 @@ def installation(db, client, fake_saleor, queued):
 def register(client, fake_saleor, **overrides):
     body, headers = fake_saleor.register_request(**overrides)
     return client.post("/api/register", data=body, content_type="application/json", headers=headers)
+
+
+class RecordingSender:
+    """A MessageSender that keeps what it sent; ``fail_with`` makes the next sends fail."""
+
+    def __init__(self):
+        self.sent: list[OutgoingMessage] = []
+        self.fail_with: SendError | None = None
+
+    def send(self, message: OutgoingMessage) -> str:
+        if self.fail_with:
+            raise self.fail_with
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+    def subjects(self) -> list[str]:
+        return [message.subject for message in self.sent]
+
+
+@pytest.fixture
+def sender():
+    return RecordingSender()
+
+
+@pytest.fixture
+def services(sender):
+    return Services(sender=sender, offers=SaleorOfferIssuer())
+
+
+@pytest.fixture
+def enable(installation):
+    """Turn built-in scenarios on for the installed shop (they ship disabled), with no
+    holdout unless asked: which customers the hash holds out is not these tests' subject."""
+
+    def enable(*keys: str, holdout_share: float = 0.0) -> None:
+        scenarios = Scenario.objects.filter(installation=installation, key__in=keys)
+        assert scenarios.update(enabled=True, holdout_share=holdout_share) == len(keys)
+        # Consent has tests of its own (tests/mail): here everyone may be mailed.
+        MailSettings.objects.update_or_create(installation=installation, defaults={"mail_without_consent": True})
+
+    return enable

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "saleor_lifecycle.scenarios",
     "saleor_lifecycle.offers",
     "saleor_lifecycle.results",
+    "saleor_lifecycle.mail",
 ]
 
 MIDDLEWARE = [

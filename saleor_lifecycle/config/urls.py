@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("saleor_lifecycle.saleor_app.urls")),
     path("", include("saleor_lifecycle.events.urls")),
+    path("", include("saleor_lifecycle.mail.urls")),
 ]

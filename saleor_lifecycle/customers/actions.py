@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..events import types
 from ..saleor_app.models import Installation
 from .models import Customer, LifecycleSettings, Order, OrderLine, OrderStatus, StageTransition
-from .signals import stage_changed
+from .signals import customer_erased, stage_changed
 from .stages import CustomerFacts, Stage, StageConfig, decide_stage
 
 
@@ -82,6 +82,7 @@ def do_apply_customer(installation: Installation, customer: types.Customer, *, n
         row.last_name = customer.last_name
         row.language_code = customer.language_code or ""
         row.date_joined = customer.date_joined
+        row.saleor_metadata = customer.metadata
         row.saleor_updated_at = customer.updated_at
         row.save()
         if row.orders_count == 0 and not row.transitions.exists():
@@ -99,12 +100,14 @@ def do_erase_customer(installation: Installation, user_id: str, *, now: datetime
         if customer is None or customer.erased_at:
             return customer
         customer.email = customer.first_name = customer.last_name = ""
+        customer.saleor_metadata = {}
         customer.saleor_user_id = None
         customer.erased_at = now
         customer.stage_due_at = None
         customer.saleor_metadata_pending = False
         customer.save()
         Order.objects.filter(customer=customer).update(email="")
+        customer_erased.send(sender=Customer, customer=customer)
         return customer
 
 

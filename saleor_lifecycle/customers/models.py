@@ -97,6 +97,14 @@ class Customer(models.Model):
     stage_due_at = models.DateTimeField(null=True, blank=True)
     #: set when they unsubscribed for good (sunset until they subscribe or order again)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    #: may we send marketing email? None: never said (not mailed unless the shop allows it)
+    marketing_consent = models.BooleanField(null=True, blank=True)
+    consent_updated_at = models.DateTimeField(null=True, blank=True)
+    #: the address hard-bounced or complained: nothing is sent to it any more
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    suppression_reason = models.CharField(max_length=64, blank=True)
+    #: the Saleor user's metadata as last received (consent is read from it)
+    saleor_metadata = models.JSONField(default=dict, blank=True)
 
     orders_count = models.PositiveIntegerField(default=0)
     first_order_at = models.DateTimeField(null=True, blank=True)

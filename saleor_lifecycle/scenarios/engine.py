@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..mail.consent import why_not_mail
+from ..mail.models import MailSettings
 from .compose import compose
 from .contact import next_allowed, resume_at
 from .definitions import Condition, ExitWhen, Offer, ScenarioDefinition, Step, StepKind, TriggerKind
@@ -109,6 +111,8 @@ def exit_reason(enrollment: Enrollment, definition: ScenarioDefinition) -> str |
             return "ordered"
     if ExitWhen.UNSUBSCRIBED in exits and customer.unsubscribed_at:
         return "unsubscribed"
+    if ExitWhen.BOUNCED in exits and customer.suppressed_at:
+        return f"address {customer.suppression_reason or 'bounced'}"
     if (
         ExitWhen.STAGE_LEFT in exits
         and definition.trigger.kind == TriggerKind.STAGE_ENTERED
@@ -212,12 +216,13 @@ def prepare_send(enrollment: Enrollment, definition: ScenarioDefinition, step: S
         advance(enrollment, definition, step)
         return "done"
     customer = enrollment.customer
-    if not customer.email:
+    refusal = why_not_mail(customer, MailSettings.for_installation(enrollment.installation), marketing=step.marketing)
+    if refusal:
         StepRun.objects.update_or_create(
             enrollment=enrollment,
             step_key=step.key,
             defaults={"customer": customer, "template": step.template, "status": StepRunStatus.SKIPPED,
-                      "started_at": now, "marketing": step.marketing, "error": "no email address"},
+                      "started_at": now, "marketing": step.marketing, "error": refusal},
         )
         advance(enrollment, definition, step)
         return "done"

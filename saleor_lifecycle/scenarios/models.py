@@ -149,8 +149,12 @@ class StepRun(models.Model):
     started_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    #: the Message-ID (or the ESP's id): tracking events find the step run by it
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     clicked_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrollment", "step_key"], name="step_run_once")]

@@ -2,7 +2,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from ..customers.models import Customer, Order, StageTransition
-from ..customers.signals import stage_changed
+from ..customers.signals import customer_erased, stage_changed
 from ..customers.stages import Stage
 from ..events import types
 from ..events.signals import lifecycle_event
@@ -11,6 +11,7 @@ from ..saleor_app.models import Installation
 from . import carts
 from .definitions import ExitWhen, TriggerKind
 from .enrollment import enabled_scenarios, enroll, exit_enrollments, install_library
+from .models import Checkout, CheckoutStatus, EnrollmentStatus
 
 ACTIVE_STAGES = {Stage.NEW, Stage.RETURNING}
 
@@ -61,3 +62,13 @@ def on_checkout(installation: Installation, event: types.CheckoutEvent, **kwargs
 @receiver(installation_registered, dispatch_uid="scenarios.library")
 def give_the_shop_its_library(installation: Installation, **kwargs) -> None:
     install_library(installation)
+
+
+@receiver(customer_erased, sender=Customer, dispatch_uid="scenarios.erase")
+def forget_erased_customer(customer: Customer, **kwargs) -> None:
+    """No more steps for them, and their carts lose the address and what was in them."""
+    now = timezone.now()
+    customer.enrollments.filter(status=EnrollmentStatus.ACTIVE).update(
+        status=EnrollmentStatus.EXITED, exit_reason="customer erased", finished_at=now, next_run_at=None
+    )
+    Checkout.objects.filter(customer=customer).update(email="", lines=[], status=CheckoutStatus.EMPTIED, abandon_at=None)

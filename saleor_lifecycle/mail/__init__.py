@@ -1,0 +1,1 @@
+"""Email: templates, consent, unsubscribe, tracking, GDPR."""
