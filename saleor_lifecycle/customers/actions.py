@@ -171,6 +171,7 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
                 order=row,
                 saleor_id=line.id,
                 product_id=line.product_id or "",
+                product_slug=line.product_slug or "",
                 variant_id=line.variant_id or "",
                 category_id=line.category_id or "",
                 product_name=line.product_name,

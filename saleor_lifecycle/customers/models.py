@@ -228,6 +228,7 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     saleor_id = models.CharField(max_length=255)
     product_id = models.CharField(max_length=255, blank=True)
+    product_slug = models.CharField(max_length=255, blank=True)
     variant_id = models.CharField(max_length=255, blank=True)
     category_id = models.CharField(max_length=255, blank=True)
     product_name = models.CharField(max_length=512)

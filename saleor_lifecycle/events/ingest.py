@@ -104,7 +104,7 @@ def process_delivery(delivery_id: int) -> DeliveryStatus | None:
     try:
         with transaction.atomic():
             delivery = (
-                WebhookDelivery.objects.select_for_update()
+                WebhookDelivery.objects.select_for_update(of=("self",))  # not the installation row
                 .select_related("installation")
                 .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
                 .first()

@@ -151,7 +151,8 @@ def run_enrollment(enrollment_id: int, lease: datetime, now: datetime, services:
         send = None
         with transaction.atomic():
             enrollment = (
-                Enrollment.objects.select_for_update()
+                # Lock the enrollment row only: the checkout is an outer join PostgreSQL cannot lock.
+                Enrollment.objects.select_for_update(of=("self",))
                 .select_related("customer", "version", "checkout", "installation")
                 .filter(pk=enrollment_id, status=EnrollmentStatus.ACTIVE, next_run_at=lease)
                 .first()

@@ -66,7 +66,7 @@ def enroll(
     with transaction.atomic():
         if not definition.runs_alongside:
             running = (
-                Enrollment.objects.select_for_update()
+                Enrollment.objects.select_for_update(of=("self",))
                 .filter(customer=customer, status=EnrollmentStatus.ACTIVE)
                 .select_related("version", "scenario")
             )

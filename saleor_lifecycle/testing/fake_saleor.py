@@ -475,6 +475,8 @@ class FakeSaleor:
         self.orders: list[dict[str, Any]] = []
         #: checkouts the tests want Saleor to know (for metadata writes); add dicts with "id"
         self.checkouts: list[dict[str, Any]] = []
+        #: products, for availability questions: dicts with "id", "slug", "isAvailable"
+        self.products: list[dict[str, Any]] = []
         self.vouchers: list[dict[str, Any]] = []
         self.channels: list[dict[str, Any]] = []
         self.app: dict[str, Any] = self._make_app()
@@ -492,6 +494,7 @@ class FakeSaleor:
             "orders": self._resolve_orders,
             "channel": self._resolve_channel,
             "voucher": self._resolve_voucher,
+            "products": self._resolve_products,
         }
         self.mutations: dict[str, RootResolver] = {
             "updateMetadata": self._resolve_update_metadata,
@@ -1251,6 +1254,13 @@ class FakeSaleor:
         for voucher in self.vouchers:
             voucher["codes"] = [c for c in voucher["codes"] if c["id"] not in doomed]
         return {"count": len(doomed), "errors": []}
+
+    def _resolve_products(self, info: GraphQLResolveInfo, channel: str | None = None,
+                          filter: Mapping[str, Any] | None = None, **args: Any) -> Any:
+        with self.lock:
+            ids = set((filter or {}).get("ids") or [])
+            found = [p for p in self.products if not ids or p["id"] in ids]
+        return [{"isAvailableForPurchase": True, "isAvailable": True, **p} for p in found]
 
     def _resolve_voucher(self, info: GraphQLResolveInfo, id: str, channel: str | None = None) -> Any:
         self._require(info, "MANAGE_DISCOUNTS")
