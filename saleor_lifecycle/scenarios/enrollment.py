@@ -1,21 +1,15 @@
 """Who enters which scenario, and the shop's copies of the built-in library."""
 
-import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
 from ..customers.models import Customer
+from ..results.uplift import holdout_assignment
 from ..saleor_app.models import Installation
 from .definitions import ScenarioDefinition, TriggerKind, parse_definition
 from .library import BUILT_IN
 from .models import Checkout, Enrollment, EnrollmentStatus, Scenario, ScenarioVersion
-
-
-def holdout_assignment(scenario_key: str, customer_key: str, share: float) -> bool:
-    """Deterministic control group: the same customer is always held out of the same scenario."""
-    digest = hashlib.sha256(f"{scenario_key}:{customer_key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
 def install_library(installation: Installation) -> list[Scenario]:
