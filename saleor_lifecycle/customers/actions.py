@@ -17,6 +17,7 @@ from django.utils import timezone
 from ..events import types
 from ..saleor_app.models import Installation
 from .models import Customer, LifecycleSettings, Order, OrderLine, OrderStatus, StageTransition
+from .predictions import SCORE_FIELDS
 from .signals import customer_erased, stage_changed
 from .stages import CustomerFacts, Stage, StageConfig, decide_stage
 
@@ -62,7 +63,7 @@ def do_merge_customers(guest: Customer, *, into: Customer, now: datetime) -> Non
     """Move a guest's orders to the registered customer and drop the guest row."""
     Order.objects.filter(customer=guest).update(customer=into)
     guest.delete()
-    refresh_order_totals(into)
+    refresh_order_totals(into, now)
     do_update_stage(into, now, reason="guest orders merged into the registered customer")
 
 
@@ -185,12 +186,12 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
         )
         for affected in {customer.pk, previous_customer_id} - {None}:
             target = Customer.objects.select_for_update().get(pk=affected)
-            refresh_order_totals(target)
+            refresh_order_totals(target, now)
             do_update_stage(target, now, reason=f"order #{order.number} {order.status.lower()}")
         return row
 
 
-def refresh_order_totals(customer: Customer) -> None:
+def refresh_order_totals(customer: Customer, now: datetime | None = None) -> None:
     """Recount the customer's counted orders (indexed by customer and created)."""
     totals = Order.objects.filter(customer=customer, counts=True).aggregate(
         count=Count("id"), first=Min("created"), last=Max("created"), spent=Sum(F("total") - F("refunded"))
@@ -199,7 +200,16 @@ def refresh_order_totals(customer: Customer) -> None:
     customer.first_order_at = totals["first"]
     customer.last_order_at = totals["last"]
     customer.total_spent = totals["spent"] or Decimal(0)
-    customer.save(update_fields=["orders_count", "first_order_at", "last_order_at", "total_spent", "updated_at"])
+    # Their personal clock was computed for the previous last order: compute it again.
+    from .predictions import rescore_customer
+
+    rescore_customer(customer, now)
+    customer.save(
+        update_fields=[
+            "orders_count", "first_order_at", "last_order_at", "total_spent", "updated_at",
+            *SCORE_FIELDS,
+        ]
+    )
 
 
 # --- stages ---------------------------------------------------------------------------
@@ -210,6 +220,7 @@ def facts_of(customer: Customer) -> CustomerFacts:
         orders_count=customer.orders_count,
         last_order_at=customer.last_order_at,
         unsubscribed=customer.unsubscribed_at is not None,
+        personal_at_risk_at=customer.personal_at_risk_at,
     )
 
 

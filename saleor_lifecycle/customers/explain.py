@@ -37,8 +37,27 @@ def explain_stage(customer: Customer, now: datetime | None = None) -> dict:
             "lapsed_after_days": config.lapsed_after.total_seconds() / 86400,
             "sunset_after_days": config.sunset_after.total_seconds() / 86400,
         },
+        "clock": (
+            "personal: their own reorder clock (BG/NBD), shop thresholds for lapsing"
+            if customer.personal_at_risk_at
+            else f"shop-wide reorder interval ({config.interval_source})"
+        ),
+        "predictions": {
+            "p_alive": customer.p_alive,
+            "expected_orders_30_days": customer.expected_orders_30,
+            "expected_orders_90_days": customer.expected_orders_90,
+            "expected_orders_365_days": customer.expected_orders_365,
+            "expected_next_order_at": customer.expected_next_order_at,
+            "clv": customer.clv,
+            "personal_at_risk_at": customer.personal_at_risk_at,
+            "scored_at": customer.scored_at,
+        },
         "thresholds": {
-            "at_risk_at": last + config.at_risk_after if last else None,
+            "at_risk_at": (
+                min(max(customer.personal_at_risk_at, last), last + config.lapsed_after)
+                if customer.personal_at_risk_at and last
+                else last + config.at_risk_after if last else None
+            ),
             "lapsed_at": last + config.lapsed_after if last else None,
             "sunset_at": last + config.sunset_after if last else None,
         },

@@ -27,6 +27,16 @@ class LifecycleSettings(models.Model):
     sunset_after_lapsed_days = models.FloatField(default=365.0)
     #: write lifecycle.stage / lifecycle.stage_since into the Saleor user's metadata
     write_saleor_metadata = models.BooleanField(default=True)
+    #: let each customer's own reorder clock (BG/NBD) time their at-risk moment
+    use_predictions = models.BooleanField(default=True)
+    #: fewer repeat buyers than this and the models are not fitted (shop-wide interval)
+    min_repeat_buyers = models.PositiveIntegerField(default=200)
+    #: at risk once P(alive) falls below this...
+    alive_threshold = models.FloatField(default=0.5)
+    #: ...or once silent for this many times their expected time between orders
+    overdue_factor = models.FloatField(default=2.0)
+    clv_months = models.PositiveSmallIntegerField(default=12)
+    monthly_discount_rate = models.FloatField(default=0.01)
 
     class Meta:
         verbose_name_plural = "lifecycle settings"
@@ -116,6 +126,16 @@ class Customer(models.Model):
     monetary_score = models.PositiveSmallIntegerField(null=True, blank=True)
     rfm_segment = models.CharField(max_length=16, choices=RFMSegment.choices, blank=True)
 
+    #: BG/NBD and Gamma-Gamma scores (None until the shop's models are fitted)
+    p_alive = models.FloatField(null=True, blank=True)
+    expected_orders_30 = models.FloatField(null=True, blank=True)
+    expected_orders_90 = models.FloatField(null=True, blank=True)
+    expected_orders_365 = models.FloatField(null=True, blank=True)
+    expected_next_order_at = models.DateTimeField(null=True, blank=True)
+    clv = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    #: their own at-risk moment; when set, the stage rules use it instead of the shop's interval
+    personal_at_risk_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
     #: the stage changed and is not yet written into the Saleor user's metadata
     saleor_metadata_pending = models.BooleanField(default=False)
     erased_at = models.DateTimeField(null=True, blank=True)
@@ -261,3 +281,25 @@ class BackfillState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["installation", "kind"], name="backfill_state_once")]
+
+
+class PredictionFit(models.Model):
+    """One nightly fit of a shop's models: parameters, diagnostics, and whether it is used."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="prediction_fits")
+    fitted_at = models.DateTimeField()
+    #: BG/NBD r, alpha, a, b (days); empty when not fitted
+    purchase_params = models.JSONField(default=dict)
+    #: Gamma-Gamma p, q, gamma; empty when spend could not be fitted
+    spend_params = models.JSONField(default=dict)
+    healthy = models.BooleanField(default=False)
+    n_customers = models.PositiveIntegerField(default=0)
+    n_repeat_buyers = models.PositiveIntegerField(default=0)
+    log_likelihood = models.FloatField(null=True, blank=True)
+    #: why the models are not used (too few repeat buyers, failed checks), in plain words
+    problems = models.JSONField(default=list)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        get_latest_by = "fitted_at"
+        indexes = [models.Index(fields=["installation", "-fitted_at"], name="prediction_fit_latest")]

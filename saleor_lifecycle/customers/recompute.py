@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from ..saleor_app.models import Installation
@@ -105,28 +106,38 @@ def _plus(delta: timedelta):
 
 
 def stage_expressions(config: StageConfig, now: datetime) -> tuple[Case, Case]:
-    """SQL twins of ``stages.decide_stage``: (stage at ``now``, when it changes next)."""
-    active = Case(When(orders_count=1, then=Value(Stage.NEW)), default=Value(Stage.RETURNING))
+    """SQL twins of ``stages.decide_stage``: (stage at ``now``, when it changes next).
+
+    A customer with a personal at-risk moment (their own reorder clock) is active until
+    it, or until the lapse threshold if that comes first; the others until the shop's
+    retention window ends.
+    """
+    active_stage = Case(When(orders_count=1, then=Value(Stage.NEW)), default=Value(Stage.RETURNING))
     unsubscribed = Q(unsubscribed_at__isnull=False)
     no_order = Q(orders_count=0) | Q(last_order_at__isnull=True)
-    before = {
-        "at_risk": Q(last_order_at__gt=now - config.at_risk_after),
-        "lapsed": Q(last_order_at__gt=now - config.lapsed_after),
-        "sunset": Q(last_order_at__gt=now - config.sunset_after),
-    }
+    before_lapse = Q(last_order_at__gt=now - config.lapsed_after)
+    shop_clock = Q(personal_at_risk_at__isnull=True)
+    active = (shop_clock & Q(last_order_at__gt=now - config.at_risk_after)) | (
+        ~shop_clock & Q(personal_at_risk_at__gt=now) & before_lapse
+    )
     stage = Case(
         When(unsubscribed, then=Value(Stage.SUNSET)),
         When(no_order, then=Value(Stage.PROSPECT)),
-        When(before["at_risk"], then=active),
-        When(before["lapsed"], then=Value(Stage.AT_RISK)),
-        When(before["sunset"], then=Value(Stage.LAPSED)),
+        When(active, then=active_stage),
+        When(before_lapse, then=Value(Stage.AT_RISK)),
+        When(Q(last_order_at__gt=now - config.sunset_after), then=Value(Stage.LAPSED)),
         default=Value(Stage.SUNSET),
+    )
+    at_risk_due = Case(
+        When(shop_clock, then=_plus(config.at_risk_after)),
+        default=Least(Greatest(F("personal_at_risk_at"), F("last_order_at")), _plus(config.lapsed_after)),
+        output_field=DateTimeField(),
     )
     due = Case(
         When(unsubscribed | no_order, then=Value(None)),
-        When(before["at_risk"], then=_plus(config.at_risk_after)),
-        When(before["lapsed"], then=_plus(config.lapsed_after)),
-        When(before["sunset"], then=_plus(config.sunset_after)),
+        When(active, then=at_risk_due),
+        When(before_lapse, then=_plus(config.lapsed_after)),
+        When(Q(last_order_at__gt=now - config.sunset_after), then=_plus(config.sunset_after)),
         default=Value(None),
         output_field=DateTimeField(),
     )

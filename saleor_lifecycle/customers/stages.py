@@ -83,6 +83,8 @@ class CustomerFacts:
     orders_count: int
     last_order_at: datetime | None
     unsubscribed: bool = False
+    #: their own at-risk moment from the shop's purchase model, when it is fitted and healthy
+    personal_at_risk_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,18 @@ def decide_stage(facts: CustomerFacts, now: datetime, config: StageConfig) -> St
 
     last = facts.last_order_at
     active = Stage.NEW if facts.orders_count == 1 else Stage.RETURNING
+    lapsed_at = last + config.lapsed_after
+    if facts.personal_at_risk_at is not None:
+        # Their own clock, but never past the shop's lapse threshold.
+        at_risk_at = min(max(facts.personal_at_risk_at, last), lapsed_at)
+        at_risk_reason = "their own reorder clock ran out (purchase model)"
+    else:
+        at_risk_at = last + config.at_risk_after
+        at_risk_reason = "no order for the retention window"
     timeline = [
         (last, active, "one order, recent" if facts.orders_count == 1 else f"{facts.orders_count} orders, the last one recent"),
-        (last + config.at_risk_after, Stage.AT_RISK, "no order for the retention window"),
-        (last + config.lapsed_after, Stage.LAPSED, "no order past the reactivation threshold"),
+        (at_risk_at, Stage.AT_RISK, at_risk_reason),
+        (lapsed_at, Stage.LAPSED, "no order past the reactivation threshold"),
         (last + config.sunset_after, Stage.SUNSET, "reactivation window over"),
     ]
     # The timeline only moves forward: the current stage is the last one that began.

@@ -12,15 +12,20 @@ def advance_due_stages_task() -> int:
 
 @shared_task(name="customers.recompute_all")
 def recompute_all_task() -> None:
-    """Daily: each shop's reorder interval, order totals, stages and RFM."""
+    """Daily: each shop's reorder interval, order totals, stages, RFM and predictions."""
     for installation_id in Installation.objects.active().values_list("pk", flat=True):
         recompute_installation_task.delay(installation_id)
 
 
 @shared_task(name="customers.recompute_installation")
 def recompute_installation_task(installation_id: int) -> int:
+    """Totals, interval, stages and RFM, then the purchase models refitted on them."""
+    from .predictions import refit
+
     installation = Installation.objects.get(pk=installation_id)
-    return recompute.recompute_installation(installation, timezone.now())
+    changed = recompute.recompute_installation(installation, timezone.now())
+    refit(installation, timezone.now())
+    return changed
 
 
 @shared_task(name="customers.backfill", bind=True, max_retries=10)

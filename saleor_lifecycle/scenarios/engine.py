@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from ..mail.consent import why_not_mail
 from ..mail.models import MailSettings
-from .compose import compose
 from .contact import next_allowed, resume_at
 from .definitions import Condition, ExitWhen, Offer, ScenarioDefinition, Step, StepKind, TriggerKind
-from .messages import DjangoEmailSender, MessageSender, SendError
+from .messages import DjangoEmailSender, MessageSender, OutgoingMessage, SendError
 from .models import (
     Checkout,
     CheckoutStatus,
@@ -51,16 +50,28 @@ class OfferIssuer(Protocol):
         """The code for this step run (the same one on every retry). Raise SendError."""
 
 
+class Composer(Protocol):
+    def __call__(self, *, run: StepRun, enrollment: Enrollment, template: str, extra: dict) -> OutgoingMessage:
+        """The email for this step and customer."""
+
+
 @dataclass
 class Services:
     sender: MessageSender
     offers: OfferIssuer | None = None
+    composer: Composer | None = None
+
+
+def default_composer() -> Composer:
+    from ..mail.compose import compose_message
+
+    return compose_message
 
 
 def default_services() -> Services:
     from ..offers.issuer import SaleorOfferIssuer
 
-    return Services(sender=DjangoEmailSender(), offers=SaleorOfferIssuer())
+    return Services(sender=DjangoEmailSender(), offers=SaleorOfferIssuer(), composer=default_composer())
 
 
 # --- the scheduler ------------------------------------------------------------------------
@@ -267,19 +278,23 @@ def deliver(
                 raise SendError("no offer issuer configured", permanent=True)
             channel = enrollment.checkout.channel if enrollment.checkout else default_channel(enrollment)
             issued = services.offers.issue(run, step.offer, channel=channel, now=now)
-            extra.update(code=issued.code, offer=issued.description, expires_at=f"{issued.expires_at:%Y-%m-%d %H:%M} UTC")
-        message = compose(
-            template=step.template,
-            customer=enrollment.customer,
-            idempotency_key=f"step-run-{run.pk}",
-            extra=extra,
-        )
-        services.sender.send(message)
+            extra["offer"] = {
+                "code": issued.code,
+                "kind": step.offer.kind,
+                "value": step.offer.value,
+                "currency": enrollment.checkout.currency if enrollment.checkout else None,
+                "description": issued.description,
+                "expires_at": issued.expires_at,
+            }
+        message = (services.composer or default_composer())(run=run, enrollment=enrollment, template=step.template, extra=extra)
+        message_id = services.sender.send(message)
     except SendError as exc:
         record_failure(run, enrollment, definition, step, lease, now, exc)
         return False
     with transaction.atomic():
-        StepRun.objects.filter(pk=run.pk).update(status=StepRunStatus.SENT, sent_at=now, error="")
+        StepRun.objects.filter(pk=run.pk).update(
+            status=StepRunStatus.SENT, sent_at=now, error="", message_id=(message_id or "")[:255]
+        )
         Enrollment.objects.filter(pk=enrollment.pk, next_run_at=lease).update(step_key=definition.following(step))
         if enrollment.checkout_id:
             Checkout.objects.filter(pk=enrollment.checkout_id).update(
@@ -310,8 +325,5 @@ def default_channel(enrollment: Enrollment) -> str:
 
 
 def message_context(enrollment: Enrollment) -> dict:
-    checkout = enrollment.checkout
-    if checkout is None:
-        return {}
-    names = [line.get("product_name") or "an item" for line in checkout.lines]
-    return {"cart_summary": ", ".join(names), "cart_lines": checkout.lines, "checkout_token": checkout.token}
+    """What the scenario knows that the email may show (the composer adds the rest)."""
+    return {}

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
 
 
 class SendError(Exception):
@@ -27,6 +28,8 @@ class OutgoingMessage:
     #: the step run's key: the same message is never sent twice
     idempotency_key: str
     headers: dict[str, str] = field(default_factory=dict)
+    #: the shop's sender; None: DEFAULT_FROM_EMAIL
+    from_email: str | None = None
 
 
 class MessageSender(Protocol):
@@ -38,12 +41,13 @@ class DjangoEmailSender:
     """Django's email API: SMTP by default, any ESP through django-anymail by setting."""
 
     def send(self, message: OutgoingMessage) -> str:
+        message_id = make_msgid(domain=message.idempotency_key.replace("_", "-") + ".lifecycle")
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
-            headers={"X-Lifecycle-Message": message.idempotency_key, **message.headers},
+            headers={"Message-ID": message_id, "X-Lifecycle-Message": message.idempotency_key, **message.headers},
             connection=get_connection(),
         )
         if message.html:
@@ -54,4 +58,6 @@ class DjangoEmailSender:
             raise SendError(f"recipient refused: {exc}", permanent=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(f"{exc.__class__.__name__}: {exc}") from exc
-        return email.extra_headers.get("Message-ID", "")
+        # ESPs (django-anymail) report their own id; tracking events carry that one.
+        status = getattr(email, "anymail_status", None)
+        return (status and status.message_id) or message_id

@@ -122,7 +122,7 @@ def test_a_customer_eligible_for_two_scenarios_gets_only_the_higher_priority_one
 
     statuses = dict(Enrollment.objects.values_list("scenario__key", "status"))
     assert statuses == {"welcome": "exited", "first_purchase": "active"}
-    assert sender.subjects() == ["Thank you for your order, Ada"]
+    assert sender.subjects() == ["Thank you for your order, Ada!"]
 
 
 def test_a_step_over_the_frequency_budget_is_deferred_and_sent_later(installation, enable, services, sender):
@@ -133,7 +133,7 @@ def test_a_step_over_the_frequency_budget_is_deferred_and_sent_later(installatio
             installation, types.Customer("VXNlcjox", "ada@example.com", "Ada", "", True, "EN", NOW, NOW, {}), now=NOW
         )
         clock.at(hours(0))
-        assert sender.subjects() == ["Welcome, Ada!"]
+        assert sender.subjects() == ["Welcome to Our shop, Ada!"]
         # Another scenario's email went out just before the second welcome step was due.
         enrollment = Enrollment.objects.get()
         StepRun.objects.create(
@@ -148,7 +148,7 @@ def test_a_step_over_the_frequency_budget_is_deferred_and_sent_later(installatio
         assert len(sender.sent) == 1
         clock.at(hours(70))
 
-    assert sender.subjects()[-1] == "A little something for your first order"
+    assert sender.subjects()[-1] == "10% off on your first order"
 
 
 def test_quiet_hours_defer_a_send_to_the_morning(installation, enable, services, sender):
@@ -178,7 +178,7 @@ def test_a_retryable_failure_defers_the_step_and_never_sends_twice(installation,
         clock.at(timedelta(minutes=5))
         clock.at(timedelta(minutes=30))
 
-    assert sender.subjects() == ["Welcome, Ada!"]
+    assert sender.subjects() == ["Welcome to Our shop, Ada!"]
     assert StepRun.objects.get().status == StepRunStatus.SENT
 
 
@@ -214,7 +214,7 @@ def test_reactivation_escalates_and_reminds_only_those_who_did_not_open(installa
             clock.at(timedelta(days=day, hours=1))
 
     assert sender.subjects() == [
-        "We haven't seen you for a while, is everything all right?",
+        "We haven't seen you for a while. Is everything all right?",
         "Let's change that! Shipping is on us",
         "Your free-shipping code expires soon",
         "We miss you",
@@ -245,7 +245,7 @@ def test_held_out_customers_walk_the_same_steps_silently(installation, enable, s
 
 
 def test_the_holdout_is_a_stable_share_of_customers():
-    from saleor_lifecycle.scenarios.enrollment import holdout_assignment
+    from saleor_lifecycle.results.uplift import holdout_assignment
 
     held = [holdout_assignment("reactivation", str(pk), 0.10) for pk in range(20000)]
     assert 0.09 < sum(held) / len(held) < 0.11
