@@ -94,12 +94,16 @@ def run_due(now: datetime | None = None, *, services: Services | None = None, ba
     now = now or timezone.now()
     services = services or default_services()
     ids, lease = claim_due(now, batch_size=batch_size)
-    for enrollment_id in ids:
-        try:
-            run_enrollment(enrollment_id, lease, now, services)
-        except Exception:
-            # The lease ends and the enrollment is due again: nothing is lost.
-            logger.exception("running an enrollment failed", extra={"enrollment": enrollment_id})
+    try:
+        for enrollment_id in ids:
+            try:
+                run_enrollment(enrollment_id, lease, now, services)
+            except Exception:
+                # The lease ends and the enrollment is due again: nothing is lost.
+                logger.exception("running an enrollment failed", extra={"enrollment": enrollment_id})
+    finally:
+        if hasattr(services.sender, "close"):
+            services.sender.close()
     return len(ids)
 
 

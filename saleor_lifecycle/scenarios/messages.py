@@ -38,9 +38,39 @@ class MessageSender(Protocol):
 
 
 class DjangoEmailSender:
-    """Django's email API: SMTP by default, any ESP through django-anymail by setting."""
+    """Django's email API: SMTP by default, any ESP through django-anymail by setting.
+
+    One connection serves all the messages a sender sends (a worker's batch): opening an
+    SMTP session per message would cost more than rendering it.
+    """
+
+    def __init__(self):
+        self.connection = None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # closing a broken connection must not fail the batch
+                pass
+            self.connection = None
 
     def send(self, message: OutgoingMessage) -> str:
+        try:
+            return self._send(message)
+        except SendError as error:
+            self.close()  # a failed session is not reused
+            raise error
+
+    def _send(self, message: OutgoingMessage) -> str:
+        if self.connection is None:
+            # Opened here, it stays open: Django's backends close only what send() opened.
+            self.connection = get_connection()
+            try:
+                self.connection.open()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.connection = None
+                raise SendError(f"{exc.__class__.__name__}: {exc}") from exc
         message_id = make_msgid(domain=message.idempotency_key.replace("_", "-") + ".lifecycle")
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -48,7 +78,7 @@ class DjangoEmailSender:
             from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
             headers={"Message-ID": message_id, "X-Lifecycle-Message": message.idempotency_key, **message.headers},
-            connection=get_connection(),
+            connection=self.connection,
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
