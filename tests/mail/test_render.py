@@ -88,7 +88,8 @@ def test_it_renders_every_template_in_every_language(template, language):
 
     says = SUBJECT_SAYS[template][LANGUAGES.index(language)]
     assert says.lower() in email.subject.lower()
-    assert email.html == html
+    # The same email as the full render (see test_render_cache), lines wrapped.
+    assert email.html.replace("\n", "") == html.replace("\\u{a0}", "\xa0").replace("\n", "")
     assert email.preheader and escape(email.preheader) in email.html
     assert escape(message.heading) in email.html
     assert f'lang="{language}"' in email.html
