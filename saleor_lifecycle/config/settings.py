@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "graphene_django",
     "saleor_lifecycle.core",
     "saleor_lifecycle.saleor_app",
     "saleor_lifecycle.events",
@@ -73,10 +74,14 @@ INSTALLED_APPS = [
     "saleor_lifecycle.offers",
     "saleor_lifecycle.results",
     "saleor_lifecycle.mail",
+    "saleor_lifecycle.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Storefronts' CORS preflights and headers for each shop's own origins (StorefrontAccess);
+    # before CommonMiddleware, which may redirect.
+    "saleor_lifecycle.api.cors.StorefrontCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,3 +202,19 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# --- GraphQL API (saleor_lifecycle.api: /graphql/ for storefronts and the dashboard) ---
+GRAPHENE = {
+    "SCHEMA": "saleor_lifecycle.api.schema.schema",
+    #: `python manage.py graphql_schema` rewrites it; a test fails when it is stale
+    "SCHEMA_OUTPUT": str(BASE_DIR / "graphql" / "lifecycle.graphql"),
+    "MIDDLEWARE": [],
+}
+#: Seconds of clock skew allowed when checking a Saleor JWT's exp/nbf.
+JWT_LEEWAY = float(os.environ.get("JWT_LEEWAY", "10"))
+#: Most rows one connection page returns (``first``/``last``), as in Saleor.
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "100"))
+#: Deepest selection a query may nest (introspection has its own, fixed limit).
+API_MAX_QUERY_DEPTH = int(os.environ.get("API_MAX_QUERY_DEPTH", "10"))
+#: Most a query may cost: 1 a field, times ``first``/``last`` below a connection.
+API_MAX_QUERY_COST = int(os.environ.get("API_MAX_QUERY_COST", "5000"))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("saleor_lifecycle.saleor_app.urls")),
     path("", include("saleor_lifecycle.events.urls")),
     path("", include("saleor_lifecycle.mail.urls")),
+    path("", include("saleor_lifecycle.api.urls")),
 ]

@@ -141,3 +141,79 @@ def verify_webhook_signature(installation: Installation, body: bytes, signature:
     except JWException as exc:
         raise SignatureError("signature does not match the body") from exc
 
+
+
+# --- JWTs Saleor issues: customers' access tokens, the dashboard's app tokens ------------
+
+
+class TokenError(SignatureError):
+    """A bearer JWT is not provably this Saleor's, or not valid any more: refuse the request."""
+
+
+class ExpiredTokenError(TokenError):
+    """The JWT was Saleor's, but its ``exp`` has passed."""
+
+
+def _jwt_claims(payload: bytes) -> dict:
+    try:
+        claims = json.loads(payload)
+    except ValueError as exc:
+        raise TokenError("token claims are not JSON") from exc
+    if not isinstance(claims, dict):
+        raise TokenError("token claims are not a JSON object")
+    return claims
+
+
+def verify_jwt(installation: Installation, token: str, *, now: float | None = None) -> dict:
+    """Check a compact JWT signed by this installation's Saleor; return its claims.
+
+    1. It must be a signed compact JWS (three non-empty parts): ``alg: none`` never passes.
+    2. Its header must say RS256 and name a key id. HS256 and the other HMAC algorithms are
+       refused before any key is looked at, so a token "signed" with Saleor's public key
+       as an HMAC secret cannot pass.
+    3. The key comes from the cached JWKS; an unknown key id refetches the JWKS once
+       (rate-limited like webhook signatures).
+    4. The claims must name this Saleor as ``iss`` and carry an ``exp`` that has not
+       passed (``JWT_LEEWAY`` seconds of clock skew allowed), and an ``nbf``, if any, that has.
+
+    What the token is for (``type``, ``app``, ``user_id``) is the caller's to check.
+    Saleor can revoke a token before ``exp`` (logout, password change); that is not
+    visible from here, which is why Saleor keeps these tokens short-lived (~5 minutes).
+    """
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not all(parts):
+        raise TokenError("token is not a signed JWT")
+    header = _protected_header(parts[0])
+    if header.get("alg") != "RS256":
+        raise TokenError("token algorithm must be RS256")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise TokenError("token header has no key id")
+
+    key = _find_key(installation, kid)
+    if key is None and refresh_jwks(installation):
+        key = _find_key(installation, kid)
+    if key is None:
+        raise TokenError(f"unknown signing key {kid!r}")
+
+    signed = jws.JWS()
+    try:
+        signed.deserialize(token)
+        signed.verify(key, alg="RS256")
+    except JWException as exc:
+        raise TokenError("token signature does not match") from exc
+    claims = _jwt_claims(signed.payload)
+
+    if claims.get("iss") != installation.saleor_api_url:
+        raise TokenError("token was issued by another Saleor")
+    now = time.time() if now is None else now
+    leeway = settings.JWT_LEEWAY
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise TokenError("token has no expiry")
+    if exp + leeway < now:
+        raise ExpiredTokenError("Signature has expired")
+    nbf = claims.get("nbf")
+    if nbf is not None and (isinstance(nbf, bool) or not isinstance(nbf, int | float) or nbf - leeway > now):
+        raise TokenError("token is not valid yet")
+    return claims
