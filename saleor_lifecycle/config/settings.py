@@ -195,7 +195,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+#: Django's SMTP backend, writing lifecycle emails' MIME itself (saleor_lifecycle.mail.backends);
+#: any Django or django-anymail backend works here.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "saleor_lifecycle.mail.backends.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -44,7 +44,7 @@ def start_smtp_server() -> tuple[Inbox, Controller, int]:
 @pytest.fixture
 def smtp_inbox(settings):
     inbox, controller, port = start_smtp_server()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "saleor_lifecycle.mail.backends.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.APP_URL = "https://lifecycle.example.com"
     yield inbox
@@ -90,7 +90,7 @@ def test_the_cart_series_arrives_over_smtp_in_the_customers_language(installatio
 
 def test_an_smtp_outage_defers_the_step_and_it_is_sent_once_when_the_server_is_back(installation, enable, settings):
     enable("welcome")
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "saleor_lifecycle.mail.backends.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nobody listens
     services = Services(sender=DjangoEmailSender(), offers=None)
     from ..mail.test_consent_and_tracking import ada
