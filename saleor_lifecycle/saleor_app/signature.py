@@ -108,6 +108,20 @@ def _find_key(installation: Installation, kid: str) -> jwk.JWK | None:
     return key_cache.get(installation).get_key(kid)
 
 
+def _verifying_key(installation: Installation, header: dict, error: type[SignatureError], what: str) -> jwk.JWK:
+    """The key named by the header's ``kid``: from the cached JWKS, or after one refetch
+    when Saleor has rotated its keys; ``error`` when it names none or one Saleor lacks."""
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise error(f"{what} header has no key id")
+    key = _find_key(installation, kid)
+    if key is None and refresh_jwks(installation):
+        key = _find_key(installation, kid)
+    if key is None:
+        raise error(f"unknown signing key {kid!r}")
+    return key
+
+
 def verify_webhook_signature(installation: Installation, body: bytes, signature: str) -> None:
     """Check ``Saleor-Signature`` for ``body``; raise SignatureError unless it holds.
 
@@ -124,15 +138,7 @@ def verify_webhook_signature(installation: Installation, body: bytes, signature:
         raise SignatureError("signature algorithm must be RS256")
     if header.get("b64") is not False:
         raise SignatureError("signature must be over the unencoded payload (b64: false)")
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid:
-        raise SignatureError("signature header has no key id")
-
-    key = _find_key(installation, kid)
-    if key is None and refresh_jwks(installation):
-        key = _find_key(installation, kid)
-    if key is None:
-        raise SignatureError(f"unknown signing key {kid!r}")
+    key = _verifying_key(installation, header, SignatureError, "signature")
 
     token = jws.JWS()
     try:
@@ -186,15 +192,7 @@ def verify_jwt(installation: Installation, token: str, *, now: float | None = No
     header = _protected_header(parts[0])
     if header.get("alg") != "RS256":
         raise TokenError("token algorithm must be RS256")
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid:
-        raise TokenError("token header has no key id")
-
-    key = _find_key(installation, kid)
-    if key is None and refresh_jwks(installation):
-        key = _find_key(installation, kid)
-    if key is None:
-        raise TokenError(f"unknown signing key {kid!r}")
+    key = _verifying_key(installation, header, TokenError, "token")
 
     signed = jws.JWS()
     try:
