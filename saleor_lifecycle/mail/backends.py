@@ -11,7 +11,9 @@ encodings Django picks (8bit, quoted-printable when a line is too long for SMTP)
 Any other message (attachments, several alternatives) goes through Django unchanged.
 """
 
+import email.base64mime
 import email.quoprimime
+import re
 import smtplib
 import uuid
 from email.utils import formatdate
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.core.mail.message import (
+    ADDRESS_HEADERS,
     DNS_NAME,
     RFC5322_EMAIL_LINE_LENGTH_LIMIT,
     forbid_multi_line_headers,
@@ -28,6 +31,7 @@ from django.core.mail.message import (
 )
 
 CRLF = "\r\n"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: headers written from the message's own fields, not from ``extra_headers``
 _OWN_HEADERS = frozenset({"from", "to", "cc", "reply-to"})
 
@@ -36,10 +40,22 @@ def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", CRLF)
 
 
+def _encoded_words(text: str, encoding: str) -> str:
+    """``text`` as RFC 2047 base64 words, ten characters (at most 75 octets) each, folded."""
+    return "\n ".join(
+        email.base64mime.header_encode(text[start : start + 10].encode(encoding), encoding)
+        for start in range(0, len(text), 10)
+    )
+
+
 def _header(name: str, value, encoding: str) -> str:
-    name, value = forbid_multi_line_headers(name, value, encoding)
+    name, encoded = forbid_multi_line_headers(name, value, encoding)
+    if _CONTROL.search(str(value)) and name.lower() not in ADDRESS_HEADERS:
+        # Readers split lines at some control characters (a name pasted with U+001E would
+        # end the header block there): send such text as an encoded word, which hides them.
+        encoded = _encoded_words(str(value), encoding)
     # Header.encode() folds long encoded words with "\n ".
-    return f"{name}: {_crlf(value)}"
+    return f"{name}: {_crlf(encoded)}"
 
 
 def _text_part(content: str, subtype: str, encoding: str) -> str:
