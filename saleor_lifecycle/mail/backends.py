@@ -58,9 +58,15 @@ def _header(name: str, value, encoding: str) -> str:
     return f"{name}: {_crlf(encoded)}"
 
 
+def _too_long(line: str, encoding: str) -> bool:
+    """Over SMTP's limit, which counts octets: a line of Polish or Czech text is longer
+    on the wire than in characters (only lines that could be are encoded to check)."""
+    return len(line) > RFC5322_EMAIL_LINE_LENGTH_LIMIT // 4 and len(line.encode(encoding)) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+
+
 def _text_part(content: str, subtype: str, encoding: str) -> str:
     body = _crlf(content)
-    if any(len(line) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in body.split(CRLF)):
+    if any(_too_long(line, encoding) for line in body.split(CRLF)):
         # quoprimime encodes characters as single bytes: hand it the encoded bytes.
         body = email.quoprimime.body_encode(body.encode(encoding).decode("latin-1"), eol=CRLF)
         transfer = "quoted-printable"

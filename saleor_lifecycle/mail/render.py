@@ -581,21 +581,27 @@ _BREAKABLE = re.compile(r"(?=<(?:/?(?:table|tbody|tr|td|div)\b|!--))")
 MAX_LINE = 900
 
 
+def _octets(text: str) -> int:
+    return len(text.encode())
+
+
 def wrap_lines(html_part: str) -> str:
-    """Keep lines under SMTP's 998-character limit (RFC 5322), breaking only before
+    """Keep lines under SMTP's limit of 998 octets (RFC 5322), breaking only before
     structural tags. mrml writes very long lines, which would force quoted-printable on
     the whole part: that costs more than rendering the email and bloats it by a third."""
     lines = []
     for line in html_part.split("\n"):
-        if len(line) <= MAX_LINE:
+        if len(line) <= MAX_LINE // 4 or _octets(line) <= MAX_LINE:
             lines.append(line)
             continue
-        current = ""
+        current, size = "", 0
         for piece in _BREAKABLE.split(line):
-            if current and len(current) + len(piece) > MAX_LINE:
+            piece_size = _octets(piece)
+            if current and size + piece_size > MAX_LINE:
                 lines.append(current)
-                current = ""
+                current, size = "", 0
             current += piece
+            size += piece_size
         lines.append(current)
     return "\n".join(lines)
 

@@ -63,12 +63,13 @@ def lifecycle_email(subject="Your cart is waiting", text="Hello Ada,\nyour cart.
         lifecycle_email(subject="Zapomniałeś o koszyku? Čeká na vás — " + "dlouhý předmět " * 8),
         lifecycle_email(from_email="Łucja z Lumen <hello@shop.example.com>", to=["Žofie <zofie@příklad.cz>"]),
         lifecycle_email(html="<table>" + "<td>ó</td>" * 400 + "</table>"),  # one long line: quoted-printable
+        lifecycle_email(html="<p>" + "zażółć " * 130 + "</p>"),  # 913 characters, 1,433 octets: too long too
         lifecycle_email(text="line one\r\nline two\rline three\n.\n..starts with dots"),
         lifecycle_email(html=None),
         lifecycle_email(text="", headers={"Reply-To": "care@shop.example.com"}),
         lifecycle_email(reply_to=["Obsługa <care@shop.example.com>"], cc=["boss@shop.example.com"]),
     ],
-    ids=["plain", "non-ascii-long-subject", "non-ascii-addresses", "long-line", "line-endings", "text-only", "html-only", "reply-to-cc"],
+    ids=["plain", "non-ascii-long-subject", "non-ascii-addresses", "long-line", "long-in-octets", "line-endings", "text-only", "html-only", "reply-to-cc"],
 )
 def test_it_writes_what_django_would(message):
     ours, _ = equivalent(message)
