@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from ..events import types
@@ -32,30 +32,37 @@ def normalize_email(email: str | None) -> str:
 def find_or_create_customer(
     installation: Installation, *, user_id: str | None, email: str | None, now: datetime
 ) -> Customer:
-    """The customer for a registered user id or a guest email, created if new.
+    """The customer for a registered user id or a guest email, created if new, row-locked.
 
     A guest row with the same email is adopted by the registered user (their orders come
-    along), so a guest who registers keeps their history.
+    along), so a guest who registers keeps their history. Both candidates are read and
+    locked in one statement (at most two rows: user ids and emails are unique per shop):
+    this runs on every order webhook.
     """
     email = normalize_email(email)
     customers = Customer.objects.select_for_update().filter(installation=installation)
     if user_id:
-        customer = customers.filter(saleor_user_id=user_id).first()
-        guest = customers.filter(email=email, saleor_user_id__isnull=True).first() if email else None
+        match = Q(saleor_user_id=user_id)
+        if email:
+            match |= Q(email=email, saleor_user_id__isnull=True)
+        rows = list(customers.filter(match).order_by("pk"))
+        customer = next((row for row in rows if row.saleor_user_id == user_id), None)
+        guest = next((row for row in rows if row.saleor_user_id is None), None)
         if customer is None and guest is not None:
             guest.saleor_user_id = user_id
             guest.save(update_fields=["saleor_user_id", "updated_at"])
-            return guest
-        if customer is None:
-            return Customer.objects.create(
+            customer = guest
+        elif customer is None:
+            customer = Customer.objects.create(
                 installation=installation, saleor_user_id=user_id, email=email, stage_since=now
             )
-        if guest is not None and guest.pk != customer.pk:
+        elif guest is not None and guest.pk != customer.pk:
             do_merge_customers(guest, into=customer, now=now)
-        return customer
-    customer = customers.filter(email=email).first() if email else None
-    if customer is None:
-        customer = Customer.objects.create(installation=installation, email=email, stage_since=now)
+    else:
+        customer = customers.filter(email=email).first() if email else None
+        if customer is None:
+            customer = Customer.objects.create(installation=installation, email=email, stage_since=now)
+    customer.installation = installation  # the caller's row: no second query for it
     return customer
 
 
@@ -139,16 +146,23 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
     1. Compare the payload's version key with the stored one: older or equal → ignore.
     2. Attach the order to its customer (registered by user id, guest by email).
     3. Store the order and its lines.
-    4. Recount the customer's orders and update their stage (an order brings them back).
+    4. Recount the customer's orders and update their stage (an order brings them back),
+       saved in one UPDATE of the customer row locked in step 2.
     """
     key = version_key(order)
     with transaction.atomic():
-        row = Order.objects.select_for_update().filter(installation=installation, saleor_id=order.id).first()
-        if row is not None and row.version_key >= key:
+        stored = (
+            Order.objects.select_for_update()
+            .filter(installation=installation, saleor_id=order.id)
+            .values_list("pk", "customer_id", "version_key")
+            .first()
+        )
+        if stored is not None and stored[2] >= key:
             return None
         customer = find_or_create_customer(installation, user_id=order.user_id, email=order.email, now=now)
-        previous_customer_id = row.customer_id if row else None
-        row = row or Order(installation=installation, saleor_id=order.id)
+        previous_customer_id = stored[1] if stored else None
+        # Every column is set from the payload: the stored row need not be read.
+        row = Order(pk=stored[0] if stored else None, installation=installation, saleor_id=order.id)
         row.customer = customer
         row.number = order.number
         row.created = order.created
@@ -165,51 +179,81 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
         row.email = normalize_email(order.email)
         row.counts = order_counts(order)
         row.version_key = key
-        row.save()
-        row.lines.all().delete()
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=row,
-                saleor_id=line.id,
-                product_id=line.product_id or "",
-                product_slug=line.product_slug or "",
-                variant_id=line.variant_id or "",
-                category_id=line.category_id or "",
-                product_name=line.product_name,
-                variant_name=line.variant_name,
-                sku=line.sku or "",
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                thumbnail_url=line.thumbnail_url or "",
+        row.save(force_update=stored is not None)
+        if stored is not None:
+            row.lines.all().delete()
+        if order.lines:
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=row,
+                    saleor_id=line.id,
+                    product_id=line.product_id or "",
+                    product_slug=line.product_slug or "",
+                    variant_id=line.variant_id or "",
+                    category_id=line.category_id or "",
+                    product_name=line.product_name,
+                    variant_name=line.variant_name,
+                    sku=line.sku or "",
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    thumbnail_url=line.thumbnail_url or "",
+                )
+                for line in order.lines
             )
-            for line in order.lines
-        )
+        settings = LifecycleSettings.for_installation(installation)
+        reason = f"order #{order.number} {order.status.lower()}"
         for affected in {customer.pk, previous_customer_id} - {None}:
-            target = Customer.objects.select_for_update().get(pk=affected)
-            refresh_order_totals(target, now)
-            do_update_stage(target, now, reason=f"order #{order.number} {order.status.lower()}")
+            # ``customer`` is locked already; an order moved off another customer locks that one too.
+            target = customer if affected == customer.pk else Customer.objects.select_for_update().get(pk=affected)
+            target.installation = installation
+            new_order = row if stored is None else None  # a first payload adds up, a later one recounts
+            refresh_order_totals(target, now, save=False, settings=settings, new_order=new_order)
+            do_update_stage(
+                target, now, reason=reason, config=settings.stage_config(),
+                also_save=[*TOTAL_FIELDS, *SCORE_FIELDS],
+            )
         return row
 
 
-def refresh_order_totals(customer: Customer, now: datetime | None = None) -> None:
-    """Recount the customer's counted orders (indexed by customer and created)."""
-    totals = Order.objects.filter(customer=customer, counts=True).aggregate(
-        count=Count("id"), first=Min("created"), last=Max("created"), spent=Sum(F("total") - F("refunded"))
-    )
-    customer.orders_count = totals["count"]
-    customer.first_order_at = totals["first"]
-    customer.last_order_at = totals["last"]
-    customer.total_spent = totals["spent"] or Decimal(0)
+#: what ``refresh_order_totals`` sets, besides the prediction scores
+TOTAL_FIELDS = ["orders_count", "first_order_at", "last_order_at", "total_spent"]
+
+
+def refresh_order_totals(
+    customer: Customer,
+    now: datetime | None = None,
+    *,
+    save: bool = True,
+    settings: LifecycleSettings | None = None,
+    new_order: Order | None = None,
+) -> None:
+    """Recount the customer's counted orders (indexed by customer and created).
+
+    ``new_order``: an order just stored for the first time: its counts are added to the
+    customer's totals instead of a recount (the totals are the sum of their stored orders:
+    every path that changes orders keeps them so). ``save=False`` leaves the row to the
+    caller, which saves it with the stage in one UPDATE.
+    """
+    if new_order is not None:
+        if new_order.counts:
+            customer.orders_count += 1
+            customer.first_order_at = min(filter(None, (customer.first_order_at, new_order.created)))
+            customer.last_order_at = max(filter(None, (customer.last_order_at, new_order.created)))
+            customer.total_spent = (customer.total_spent or Decimal(0)) + new_order.total - new_order.refunded
+    else:
+        totals = Order.objects.filter(customer=customer, counts=True).aggregate(
+            count=Count("id"), first=Min("created"), last=Max("created"), spent=Sum(F("total") - F("refunded"))
+        )
+        customer.orders_count = totals["count"]
+        customer.first_order_at = totals["first"]
+        customer.last_order_at = totals["last"]
+        customer.total_spent = totals["spent"] or Decimal(0)
     # Their personal clock was computed for the previous last order: compute it again.
     from .predictions import rescore_customer
 
-    rescore_customer(customer, now)
-    customer.save(
-        update_fields=[
-            "orders_count", "first_order_at", "last_order_at", "total_spent", "updated_at",
-            *SCORE_FIELDS,
-        ]
-    )
+    rescore_customer(customer, now, settings=settings)
+    if save:
+        customer.save(update_fields=[*TOTAL_FIELDS, "updated_at", *SCORE_FIELDS])
 
 
 # --- stages ---------------------------------------------------------------------------
@@ -237,22 +281,34 @@ def record_transition(customer: Customer, from_stage: str, to_stage: str, at: da
 
 
 def do_update_stage(
-    customer: Customer, now: datetime, *, reason: str | None = None, config: StageConfig | None = None
+    customer: Customer,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    config: StageConfig | None = None,
+    also_save: list[str] | tuple[str, ...] = (),
 ) -> StageTransition | None:
     """Apply the stage rules now (after an order, a merge, an unsubscribe).
 
-    The caller holds the customer's row lock. Returns the transition, if the stage changed.
+    The caller holds the customer's row lock. The row is saved (with ``also_save``, fields
+    the caller changed, in the same UPDATE), then a changed stage is recorded, as the
+    periodic tick and the recompute do: ``stage_changed`` receivers see the saved row.
+    Returns the transition, if the stage changed.
     """
     decision = decide_stage(facts_of(customer), now, config or config_of(customer.installation))
-    transition = None
-    if decision.stage != customer.stage:
-        transition = record_transition(customer, customer.stage, decision.stage, now, reason or decision.reason)
+    from_stage = customer.stage
+    changed = decision.stage != from_stage
+    if changed:
         customer.stage = decision.stage
         customer.stage_since = now
         customer.saleor_metadata_pending = True
     customer.stage_due_at = decision.due_at
-    customer.save(update_fields=["stage", "stage_since", "stage_due_at", "saleor_metadata_pending", "updated_at"])
-    return transition
+    customer.save(
+        update_fields=["stage", "stage_since", "stage_due_at", "saleor_metadata_pending", "updated_at", *also_save]
+    )
+    if not changed:
+        return None
+    return record_transition(customer, from_stage, decision.stage, now, reason or decision.reason)
 
 
 #: A customer's stage can pass through at most this many thresholds in one tick
@@ -333,6 +389,32 @@ def do_resubscribe(customer: Customer, now: datetime) -> StageTransition | None:
         customer.unsubscribed_at = None
         customer.save(update_fields=["unsubscribed_at", "updated_at"])
         return do_update_stage(customer, now, reason="subscribed again")
+
+
+def do_set_messages_paused(customer: Customer, paused: bool, now: datetime) -> bool:
+    """Pause or resume every email this app sends to one customer; return whether it changed.
+
+    Staff pause a customer from the dashboard (a complaint on the phone, a dispute, a VIP
+    handled by hand). While paused:
+
+    1. No email of this app goes to them, marketing or not (the goodbye of the sunset
+       scenario too). Saleor's own transactional mail (order confirmations, password
+       resets) is Saleor's and is not affected.
+    2. Their scenarios keep their pace: each step that falls due is recorded as a step
+       run SKIPPED with the reason "messages paused" (``mail.consent.why_not_mail``), no
+       voucher code is issued for it, and the enrollment moves on. New enrollments start
+       as usual, so entries and exits still follow their stage.
+    3. Resuming does not replay what was skipped (a stale cart reminder or a lapsed code
+       would mislead); the next step that falls due is sent normally.
+
+    Idempotent: pausing a paused customer keeps the first moment.
+    """
+    changed = Customer.objects.filter(pk=customer.pk, messages_paused_at__isnull=paused).update(
+        messages_paused_at=now if paused else None, updated_at=now
+    )
+    if changed:
+        customer.messages_paused_at = now if paused else None
+    return bool(changed)
 
 
 __all__ = [

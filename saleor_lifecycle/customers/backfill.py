@@ -82,6 +82,6 @@ def backfill(
         state.finished_at = timezone.now()
         state.save(update_fields=["finished_at"])
         counts[kind] = state.fetched
-    recompute_installation(installation, timezone.now(), reason="backfill")
+    recompute_installation(installation, timezone.now(), reason="backfill", announce=False)
     return counts
 

@@ -90,7 +90,10 @@ class Customer(models.Model):
     refunded) and can always be recomputed from ``Order`` rows.
     """
 
-    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="customers")
+    # Found through customer_stage (installation, stage): its own index would only cost writes.
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="customers", db_index=False
+    )
     saleor_user_id = models.CharField(max_length=255, null=True, blank=True)
     #: lower-cased; empty once erased
     email = models.CharField(max_length=320, blank=True)
@@ -113,6 +116,9 @@ class Customer(models.Model):
     #: the address hard-bounced or complained: nothing is sent to it any more
     suppressed_at = models.DateTimeField(null=True, blank=True)
     suppression_reason = models.CharField(max_length=64, blank=True)
+    #: staff paused this customer's emails: nothing is sent until they resume them (see
+    #: ``actions.do_set_messages_paused``)
+    messages_paused_at = models.DateTimeField(null=True, blank=True)
     #: the Saleor user's metadata as last received (consent is read from it)
     saleor_metadata = models.JSONField(default=dict, blank=True)
 
@@ -171,7 +177,8 @@ class Customer(models.Model):
 class StageTransition(models.Model):
     """Append-only history: a customer moved from one stage to another, when and why."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transitions")
+    # Found through transition_customer_at (customer, at).
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transitions", db_index=False)
     from_stage = models.CharField(max_length=16, choices=Stage.CHOICES, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.CHOICES)
     #: when the change happened in the customer's life (an order's time, or a threshold)
@@ -209,8 +216,11 @@ class OrderStatus:
 class Order(models.Model):
     """A Saleor order as last seen: the newest payload (by updatedAt, then status) wins."""
 
-    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="orders")
-    customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, related_name="orders")
+    # Found through order_saleor_id_once and order_customer_created, whose first columns they are.
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="orders", db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, related_name="orders", db_index=False
+    )
     saleor_id = models.CharField(max_length=255)
     number = models.CharField(max_length=64)
     created = models.DateTimeField()

@@ -100,11 +100,17 @@ def usable_fit(installation_id: int) -> PredictionFit | None:
     return fit
 
 
-def rescore_customer(customer: Customer, now: datetime | None = None) -> None:
-    """Set the customer's score fields (not saved) from the shop's fit, or clear them."""
-    fit = usable_fit(customer.installation_id)
-    settings = LifecycleSettings.for_installation(customer.installation)
-    if fit is None or not settings.use_predictions or not customer.orders_count:
+def rescore_customer(
+    customer: Customer, now: datetime | None = None, *, settings: LifecycleSettings | None = None
+) -> None:
+    """Set the customer's score fields (not saved) from the shop's fit, or clear them.
+
+    ``settings``: the shop's, when the caller has them already (the order path does).
+    """
+    fit = usable_fit(customer.installation_id) if customer.orders_count else None
+    if fit is not None:
+        settings = settings or LifecycleSettings.for_installation(customer.installation)
+    if fit is None or not settings.use_predictions:
         for field in SCORE_FIELDS:
             setattr(customer, field, None)
         return

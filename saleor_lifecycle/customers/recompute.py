@@ -3,9 +3,14 @@
 The incremental path (``actions``) keeps every customer right as events arrive; this
 module recomputes the same values for all of a shop's customers at once, in SQL, for the
 daily refresh and after a backfill. Tests check that both paths agree.
+
+On PostgreSQL stages and RFM are one statement that writes only the customers whose
+values change (a million-customer shop, :file:`bench/stages.py`); other databases run
+the portable statements one after the other.
 """
 
 import statistics
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -57,7 +62,10 @@ def compute_reorder_interval(installation: Installation) -> tuple[float | None, 
 def refresh_reorder_interval(installation: Installation, now: datetime) -> LifecycleSettings:
     settings = LifecycleSettings.for_installation(installation)
     median, pairs = compute_reorder_interval(installation)
-    settings.computed_reorder_interval_days = median
+    # In whole days (at least one): a median that moves by minutes from one day to the next
+    # would move every customer's due time, and the daily recompute would rewrite the whole
+    # shop for nothing.
+    settings.computed_reorder_interval_days = max(1.0, float(round(median))) if median is not None else None
     settings.computed_from_pairs = pairs
     settings.computed_at = now
     settings.save(update_fields=["computed_reorder_interval_days", "computed_from_pairs", "computed_at"])
@@ -144,14 +152,16 @@ def stage_expressions(config: StageConfig, now: datetime) -> tuple[Case, Case]:
     return stage, due
 
 
-def recompute_stages(installation: Installation, now: datetime, *, reason: str = "recomputed") -> int:
+def recompute_stages(
+    installation: Installation, now: datetime, *, reason: str = "recomputed", announce: bool = True
+) -> int:
     """Set every customer's stage and due time from the rules; return how many changed.
 
     1. Insert a transition for every customer whose stage differs (one INSERT … SELECT).
     2. Update stage, since-when and due time of all of them in one UPDATE; unchanged
        customers only get their due time refreshed (the reorder interval may have moved).
-    3. Send ``stage_changed`` for each new transition, as for live changes (only when
-       someone listens: a million sends to nobody is wasted time).
+    3. Send ``stage_changed`` for each new transition, as for live changes (see
+       :func:`announce_transitions`).
     """
     config = LifecycleSettings.for_installation(installation).stage_config()
     stage, due = stage_expressions(config, now)
@@ -175,13 +185,21 @@ def recompute_stages(installation: Installation, now: datetime, *, reason: str =
             stage=stage,
             stage_due_at=due,
         )
-        if changed and stage_changed.has_listeners(sender=Customer):
-            transitions = StageTransition.objects.filter(
-                customer__installation=installation, at=now, recorded_at=now, reason=reason[:255]
-            ).select_related("customer")
-            for transition in transitions.iterator(chunk_size=2000):
-                stage_changed.send(sender=Customer, customer=transition.customer, transition=transition)
+        if changed and announce:
+            announce_transitions(installation, now, reason)
     return changed
+
+
+def announce_transitions(installation: Installation, now: datetime, reason: str) -> None:
+    """``stage_changed`` for each transition a recompute recorded at ``now``, as for live
+    changes; only when someone listens (a million sends to nobody is wasted time)."""
+    if not stage_changed.has_listeners(sender=Customer):
+        return
+    transitions = StageTransition.objects.filter(
+        customer__installation=installation, at=now, recorded_at=now, reason=reason[:255]
+    ).select_related("customer")
+    for transition in transitions.iterator(chunk_size=2000):
+        stage_changed.send(sender=Customer, customer=transition.customer, transition=transition)
 
 
 # --- RFM ----------------------------------------------------------------------------------
@@ -216,14 +234,19 @@ def _quintile(order_by: str) -> str:
     return f"CAST({share} AS INTEGER) + 1"  # SQLite's CAST truncates
 
 
-def recompute_rfm(installation: Installation) -> None:
-    """Recency, frequency and monetary quintiles (1-5) and the named segment, in SQL."""
-    table = Customer._meta.db_table
-    segment_case = "CASE " + " ".join(
-        f"WHEN recency_score = {r} AND frequency_score = {f} THEN '{rfm_segment(r, f).value}'"
+def segment_sql(recency: str, frequency: str) -> str:
+    """SQL for the segment of the scores in these two columns ('' when not scored)."""
+    return "CASE " + " ".join(
+        f"WHEN {recency} = {r} AND {frequency} = {f} THEN '{rfm_segment(r, f).value}'"
         for r in range(1, 6)
         for f in range(1, 6)
     ) + " ELSE '' END"
+
+
+def recompute_rfm(installation: Installation) -> None:
+    """Recency, frequency and monetary quintiles (1-5) and the named segment, in SQL."""
+    table = Customer._meta.db_table
+    segment_case = segment_sql("recency_score", "frequency_score")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {table} SET recency_score = NULL, frequency_score = NULL, monetary_score = NULL,
@@ -248,11 +271,110 @@ def recompute_rfm(installation: Installation) -> None:
         )
 
 
-def recompute_installation(installation: Installation, now: datetime | None = None, *, reason: str = "recomputed") -> int:
-    """The daily refresh: interval, totals, stages, RFM. Returns how many stages changed."""
-    now = now or timezone.now()
-    refresh_reorder_interval(installation, now)
-    recompute_order_totals(installation)
-    changed = recompute_stages(installation, now, reason=reason)
-    recompute_rfm(installation)
+# --- the whole shop ----------------------------------------------------------------------
+
+#: The daily recompute sorts and groups a whole shop at once (a million customers, millions
+#: of orders): with PostgreSQL's default 4 MB every sort spills to disk.
+RECOMPUTE_WORK_MEM = "256MB"
+
+
+@contextmanager
+def shop_sized_memory():
+    """This session's sorts and hashes get RECOMPUTE_WORK_MEM for the duration (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [RECOMPUTE_WORK_MEM])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
+
+
+def recompute_stages_and_rfm(
+    installation: Installation, now: datetime, *, reason: str = "recomputed", announce: bool = True
+) -> int:
+    """:func:`recompute_stages` and :func:`recompute_rfm` in one PostgreSQL statement.
+
+    1. ``decided``: every (not erased) customer's stage and due time from the rules
+       (:func:`stage_expressions`, compiled by the ORM); ``rfm``: the quintiles of the
+       customers who ordered.
+    2. A transition row for every stage that differs (a data-modifying CTE).
+    3. One UPDATE of the customers whose stage, due time or scores differ: each row is
+       written once, and only when something changed.
+    Then ``stage_changed`` for each transition, as :func:`recompute_stages` sends it.
+    """
+    config = LifecycleSettings.for_installation(installation).stage_config()
+    stage, due = stage_expressions(config, now)
+    decided = (
+        Customer.objects.filter(installation=installation, erased_at__isnull=True)
+        .annotate(new_stage=stage, new_due=due)
+        .values_list("pk", "new_stage", "new_due")
+    )
+    decided_sql, decided_params = decided.query.sql_with_params()
+    customers, transitions = Customer._meta.db_table, StageTransition._meta.db_table
+    why = reason[:255]
+    sql = f"""
+        WITH decided (id, new_stage, new_due) AS ({decided_sql}),
+        rfm (id, r, f, m) AS (
+            SELECT id, {_quintile("last_order_at")}, {_quintile("orders_count")}, {_quintile("total_spent")}
+            FROM {customers} WHERE installation_id = %s AND orders_count > 0
+        ),
+        target AS (
+            SELECT c.id, c.stage AS old_stage, COALESCE(d.new_stage, c.stage) AS new_stage,
+                   CASE WHEN d.id IS NULL THEN c.stage_due_at ELSE d.new_due END AS new_due,
+                   r.r, r.f, r.m, {segment_sql("r.r", "r.f")} AS segment
+            FROM {customers} c LEFT JOIN decided d ON d.id = c.id LEFT JOIN rfm r ON r.id = c.id
+            WHERE c.installation_id = %s
+        ),
+        moved AS (
+            INSERT INTO {transitions} (customer_id, from_stage, to_stage, at, reason, recorded_at)
+            SELECT id, old_stage, new_stage, %s, %s, %s FROM target WHERE new_stage <> old_stage
+            RETURNING 1
+        ),
+        changed AS (
+            UPDATE {customers} AS c SET
+                stage = t.new_stage,
+                stage_due_at = t.new_due,
+                stage_since = CASE WHEN t.new_stage <> t.old_stage THEN %s ELSE c.stage_since END,
+                saleor_metadata_pending = c.saleor_metadata_pending OR t.new_stage <> t.old_stage,
+                recency_score = t.r, frequency_score = t.f, monetary_score = t.m, rfm_segment = t.segment
+            FROM target t
+            WHERE c.id = t.id AND (
+                t.new_stage <> t.old_stage OR c.stage_due_at IS DISTINCT FROM t.new_due
+                OR c.recency_score IS DISTINCT FROM t.r OR c.frequency_score IS DISTINCT FROM t.f
+                OR c.monetary_score IS DISTINCT FROM t.m OR c.rfm_segment <> t.segment
+            )
+            RETURNING 1
+        )
+        -- Both data-modifying CTEs run to completion whatever this reads (PostgreSQL).
+        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM changed)
+    """
+    params = [*decided_params, installation.pk, installation.pk, now, why, now, now]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        changed, _written = cursor.fetchone()
+        if changed and announce:
+            announce_transitions(installation, now, reason)
     return changed
+
+
+def recompute_installation(
+    installation: Installation, now: datetime | None = None, *, reason: str = "recomputed", announce: bool = True
+) -> int:
+    """The daily refresh: interval, totals, stages, RFM. Returns how many stages changed.
+
+    ``announce=False`` sends no ``stage_changed`` for the changes: a backfill's changes
+    are the shop's history, not news (no scenario starts from them).
+    """
+    now = now or timezone.now()
+    with shop_sized_memory():
+        refresh_reorder_interval(installation, now)
+        recompute_order_totals(installation)
+        if connection.vendor == "postgresql":
+            return recompute_stages_and_rfm(installation, now, reason=reason, announce=announce)
+        changed = recompute_stages(installation, now, reason=reason, announce=announce)
+        recompute_rfm(installation)
+        return changed

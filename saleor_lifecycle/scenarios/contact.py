@@ -28,15 +28,34 @@ def outside_quiet_hours(moment: datetime, policy: ContactPolicy) -> datetime:
     return datetime.combine(day, end, tzinfo=zone).astimezone(moment.tzinfo)
 
 
-def next_allowed(customer: Customer, now: datetime, policy: ContactPolicy) -> datetime:
-    """The earliest moment from ``now`` a marketing email may go to this customer."""
-    recent = list(
+def recent_sends(customer_ids, now: datetime) -> dict[int, list[datetime]]:
+    """When each customer's counted marketing emails of the last 7 days started, newest first.
+
+    One query for many customers: the scheduler asks for a whole batch at once.
+    """
+    recent: dict[int, list[datetime]] = {}
+    rows = (
         StepRun.objects.filter(
-            customer=customer, marketing=True, status__in=COUNTED, started_at__gt=now - timedelta(days=7)
+            customer_id__in=customer_ids, marketing=True, status__in=COUNTED, started_at__gt=now - timedelta(days=7)
         )
-        .order_by("-started_at")
-        .values_list("started_at", flat=True)[: policy.max_per_week]
+        .order_by("customer_id", "-started_at")
+        .values_list("customer_id", "started_at")
     )
+    for customer_id, started_at in rows:
+        recent.setdefault(customer_id, []).append(started_at)
+    return recent
+
+
+def next_allowed(
+    customer: Customer, now: datetime, policy: ContactPolicy, *, recent: list[datetime] | None = None
+) -> datetime:
+    """The earliest moment from ``now`` a marketing email may go to this customer.
+
+    ``recent``: their sends as :func:`recent_sends` gives them, when the caller has them.
+    """
+    if recent is None:
+        recent = recent_sends([customer.pk], now).get(customer.pk, [])
+    recent = recent[: policy.max_per_week]
     moment = now
     if recent:
         moment = max(moment, recent[0] + timedelta(hours=policy.min_hours_between))

@@ -4,6 +4,9 @@ Enrollments due now are claimed in batches under a lease (their ``next_run_at`` 
 the lease's end), so two workers never run one enrollment, and a worker that dies only
 delays it until the lease ends. Each send is a ``StepRun`` row, unique per enrollment and
 step, committed before anything is sent: a step runs at most once, whatever crashes.
+
+A claimed batch runs set-based (:func:`run_batch`): the statements of a round serve all
+its enrollments, so a step costs a fraction of a query instead of a dozen.
 """
 
 import logging
@@ -17,7 +20,8 @@ from django.utils import timezone
 
 from ..mail.consent import why_not_mail
 from ..mail.models import MailSettings
-from .contact import next_allowed, resume_at
+from ..saleor_app.models import Installation
+from .contact import next_allowed, recent_sends, resume_at
 from .definitions import Condition, ExitWhen, Offer, ScenarioDefinition, Step, StepKind, TriggerKind
 from .messages import DjangoEmailSender, MessageSender, OutgoingMessage, SendError
 from .models import (
@@ -26,6 +30,7 @@ from .models import (
     ContactPolicy,
     Enrollment,
     EnrollmentStatus,
+    ScenarioVersion,
     StepRun,
     StepRunStatus,
 )
@@ -90,24 +95,284 @@ def claim_due(now: datetime, *, batch_size: int = 200) -> tuple[list[int], datet
 
 
 def run_due(now: datetime | None = None, *, services: Services | None = None, batch_size: int = 200) -> int:
-    """The beat task's body: claim due enrollments and run each; return how many ran."""
+    """The beat task's body: claim due enrollments and run them; return how many were claimed."""
     now = now or timezone.now()
     services = services or default_services()
     ids, lease = claim_due(now, batch_size=batch_size)
     try:
-        for enrollment_id in ids:
-            try:
-                run_enrollment(enrollment_id, lease, now, services)
-            except Exception:
-                # The lease ends and the enrollment is due again: nothing is lost.
-                logger.exception("running an enrollment failed", extra={"enrollment": enrollment_id})
+        if ids:
+            run_batch(ids, lease, now, services)
+    except Exception:
+        # The leases end and the enrollments are due again: nothing is lost.
+        logger.exception("running a batch of enrollments failed", extra={"enrollments": len(ids)})
     finally:
         if hasattr(services.sender, "close"):
             services.sender.close()
     return len(ids)
 
 
+def run_enrollment(enrollment_id: int, lease: datetime, now: datetime, services: Services) -> None:
+    """Run one leased enrollment until it waits, is deferred or ends (a batch of one)."""
+    run_batch([enrollment_id], lease, now, services)
+
+
+#: Each round moves every enrollment still running past one send, and links only point
+#: forward, so a valid scenario ends long before this; it stops a bug from looping.
+MAX_ROUNDS = 64
+#: At most this many enrollments a round. A round's emails are committed as "sending"
+#: before the first goes out, so a worker killed mid-round leaves at most this many
+#: "uncertain" (maybe sent, never sent again); larger rounds spread the round's few
+#: statements over more steps.
+ROUND_SIZE = 25
+
+
+def run_batch(ids: list[int], lease: datetime, now: datetime, services: Services) -> None:
+    """Run leased enrollments until each waits, is deferred or ends, in rounds.
+
+    1. Lock up to ROUND_SIZE enrollments still ours (``next_run_at`` is our lease, still
+       active) and read what their steps need, for all of them at once (:class:`Round`).
+    2. Walk each one's steps in memory (exit checks, waits, branches, sends decided)
+       until it waits, ends, is deferred or has an email to send.
+    3. In the same transaction write the outcome: new step runs (committed *before*
+       anything is sent) and the enrollments' positions, in a few statements.
+    4. After the commit, deliver each email; the enrollments whose email went out go on
+       in the next round, from the step after it.
+    """
+    batch = Batch(lease, now)
+    pending = sorted(ids)
+    for _ in range(MAX_ROUNDS):
+        sent = []
+        for start in range(0, len(pending), ROUND_SIZE):
+            chunk = pending[start:start + ROUND_SIZE]
+            try:
+                sends = Round(batch, chunk).run()
+            except Exception:
+                # Rolled back: their leases end and they are due again; the others go on.
+                logger.exception("running a round of enrollments failed", extra={"enrollments": chunk})
+                continue
+            for send in sends:
+                try:
+                    if deliver(send.run, send.enrollment, send.definition, send.step, lease, now, services):
+                        sent.append(send.enrollment.pk)
+                except Exception:
+                    # The step run stays "sending": once UNCERTAIN_AFTER has passed it
+                    # becomes "uncertain" and is never sent again.
+                    logger.exception("sending a scenario step failed", extra={"enrollment": send.enrollment.pk})
+        if not sent:
+            return
+        pending = sent
+    logger.error("a batch of enrollments did not settle", extra={"enrollments": pending})
+
+
 # --- the interpreter ------------------------------------------------------------------------
+
+
+class Batch:
+    """What stays the same through a batch's rounds: the clock, the lease, shop settings
+    and parsed scenario versions, each read once."""
+
+    def __init__(self, lease: datetime, now: datetime):
+        self.lease, self.now = lease, now
+        self.versions: dict[int, ScenarioVersion] = {}
+        self.installations: dict[int, Installation] = {}
+        self.mail_settings: dict[int, MailSettings] = {}
+        self.policies: dict[int, ContactPolicy] = {}
+
+    def attach(self, enrollments: list[Enrollment]) -> None:
+        """Give every enrollment its (shared) version and installation, read once."""
+        missing = {e.version_id for e in enrollments} - self.versions.keys()
+        if missing:
+            self.versions.update(ScenarioVersion.objects.in_bulk(missing))
+        missing = {e.installation_id for e in enrollments} - self.installations.keys()
+        if missing:
+            self.installations.update(Installation.objects.in_bulk(missing))
+        for enrollment in enrollments:
+            enrollment.version = self.versions[enrollment.version_id]
+            enrollment.installation = self.installations[enrollment.installation_id]
+
+    def mail_settings_of(self, installation: Installation) -> MailSettings:
+        if installation.pk not in self.mail_settings:
+            self.mail_settings[installation.pk] = MailSettings.for_installation(installation)
+        return self.mail_settings[installation.pk]
+
+    def policy_of(self, installation: Installation) -> ContactPolicy:
+        if installation.pk not in self.policies:
+            self.policies[installation.pk] = ContactPolicy.for_installation(installation)
+        return self.policies[installation.pk]
+
+
+@dataclass
+class Send:
+    """An email decided in a round: its step run is committed, the email not yet sent."""
+
+    enrollment: Enrollment
+    definition: ScenarioDefinition
+    step: Step
+    run: StepRun
+
+
+#: step runs whose step needs no more sending: the enrollment moves on
+SETTLED = (StepRunStatus.SENT, StepRunStatus.FAILED, StepRunStatus.UNCERTAIN, StepRunStatus.SKIPPED, StepRunStatus.HELD_OUT)
+#: what prepare_send answers when the step needs no sending and the walk goes on
+DONE = "done"
+#: what a walk writes on an enrollment
+POSITION_FIELDS = ["step_key", "next_run_at", "status", "exit_reason", "finished_at"]
+
+
+class Round:
+    """One round of a batch: read for all, walk each in memory, write for all."""
+
+    def __init__(self, batch: Batch, ids: list[int]):
+        self.batch, self.ids = batch, ids
+        self.now = batch.now
+        self.runs: dict[int, dict[str, StepRun]] = {}
+        self.recent: dict[int, list[datetime]] | None = None
+        self.customer_ids: list[int] = []
+        #: this round's writes
+        self.moved: list[Enrollment] = []
+        self.new_runs: list[StepRun] = []
+        self.changed_runs: list[tuple[StepRun, list[str]]] = []
+        self.sends: list[Send] = []
+
+    def run(self) -> list[Send]:
+        with transaction.atomic():
+            enrollments = list(
+                # Lock the enrollment rows only: the checkout is an outer join PostgreSQL cannot lock.
+                Enrollment.objects.select_for_update(of=("self",))
+                .select_related("customer", "checkout")
+                .filter(pk__in=self.ids, status=EnrollmentStatus.ACTIVE, next_run_at=self.batch.lease)
+                .order_by("pk")
+            )
+            if not enrollments:
+                return []  # not ours any more (another worker, or finished)
+            self.batch.attach(enrollments)
+            self.customer_ids = sorted({e.customer_id for e in enrollments})
+            for run in StepRun.objects.filter(enrollment_id__in=[e.pk for e in enrollments]):
+                self.runs.setdefault(run.enrollment_id, {})[run.step_key] = run
+            for enrollment in enrollments:
+                self.walk_one(enrollment)
+            self.write()
+        return self.sends
+
+    def walk_one(self, enrollment: Enrollment) -> None:
+        """Walk one enrollment; a failure leaves it (and only it) as it was: due again
+        when the lease ends."""
+        marks = len(self.new_runs), len(self.changed_runs), len(self.sends)
+        before = {name: getattr(enrollment, name) for name in POSITION_FIELDS}
+        try:
+            self.walk(enrollment)
+        except Exception:
+            logger.exception("running an enrollment failed", extra={"enrollment": enrollment.pk})
+            del self.new_runs[marks[0]:], self.changed_runs[marks[1]:], self.sends[marks[2]:]
+            for name, value in before.items():
+                setattr(enrollment, name, value)
+            return
+        if any(getattr(enrollment, name) != value for name, value in before.items()):
+            self.moved.append(enrollment)
+
+    def walk(self, enrollment: Enrollment) -> None:
+        """Bounded: each step is visited at most once (links only point forward)."""
+        definition = enrollment.version.parsed
+        for _ in range(len(definition.steps) + 2):
+            reason = exit_reason(enrollment, definition)
+            if reason:
+                return finish(enrollment, EnrollmentStatus.EXITED, reason, self.now)
+            step = definition.step(enrollment.step_key)
+            if step is None or step.kind == StepKind.EXIT:
+                return finish(enrollment, EnrollmentStatus.COMPLETED, "completed", self.now)
+            if step.kind == StepKind.WAIT:
+                policy = self.batch.policy_of(enrollment.installation)
+                enrollment.step_key = definition.following(step)
+                enrollment.next_run_at = resume_at(self.now, step.delay, step.until_local_time, policy)
+                return
+            if step.kind == StepKind.BRANCH:
+                holds = condition_holds(enrollment, step.condition, last_sent(self.runs.get(enrollment.pk, {})))
+                enrollment.step_key = step.then if holds else step.otherwise
+                continue
+            outcome = self.prepare_send(enrollment, definition, step)
+            if outcome == DONE:
+                continue
+            if outcome is not None:
+                self.sends.append(Send(enrollment, definition, step, outcome))
+            return  # an email to send, deferred, or a send under way in another worker
+        raise RuntimeError(f"scenario {definition.key} did not settle: a link points back")
+
+    def prepare_send(self, enrollment: Enrollment, definition: ScenarioDefinition, step: Step):
+        """Decide whether this send goes now.
+
+        Returns the step run to send (saved with the round), DONE when the step needs no
+        sending (sent, skipped or refused before: the enrollment moved on), or None to
+        stop here (deferred by contact pressure, or a send under way in another worker).
+        """
+        now = self.now
+        runs = self.runs.setdefault(enrollment.pk, {})
+        run = runs.get(step.key)
+        if run is not None and run.status in SETTLED:
+            enrollment.step_key = definition.following(step)
+            return DONE
+        if run is not None and run.status == StepRunStatus.SENDING:
+            if now - run.started_at < UNCERTAIN_AFTER:
+                return None
+            run.status = StepRunStatus.UNCERTAIN
+            run.error = "the worker sending it stopped; not sent again"
+            self.changed_runs.append((run, ["status", "error"]))
+            enrollment.step_key = definition.following(step)
+            return DONE
+        customer = enrollment.customer
+        refusal = why_not_mail(customer, self.batch.mail_settings_of(enrollment.installation), marketing=step.marketing)
+        if refusal or enrollment.held_out:
+            # Refused, or in the control group (same steps, same times, nothing sent).
+            fields = {"customer": customer, "template": step.template, "started_at": now, "marketing": step.marketing}
+            if refusal:
+                fields |= {"status": StepRunStatus.SKIPPED, "error": refusal}
+            else:
+                fields |= {"status": StepRunStatus.HELD_OUT, "sent_at": now}
+            self.save_run(enrollment, step, run, fields)
+            enrollment.step_key = definition.following(step)
+            return DONE
+        if step.marketing:
+            if self.recent is None:  # read once a round, for every customer of the round
+                self.recent = recent_sends(self.customer_ids, now)
+            sent_lately = self.recent.setdefault(customer.pk, [])
+            allowed = next_allowed(customer, now, self.batch.policy_of(enrollment.installation), recent=sent_lately)
+            if allowed > now:
+                enrollment.next_run_at = allowed
+                return None
+            sent_lately.insert(0, now)  # a second enrollment of theirs in this round sees it
+        return self.save_run(
+            enrollment, step, run,
+            {"customer": customer, "template": step.template, "marketing": step.marketing,
+             "status": StepRunStatus.SENDING, "attempts": (run.attempts if run else 0) + 1, "started_at": now},
+        )
+
+    def save_run(self, enrollment: Enrollment, step: Step, run: StepRun | None, fields: dict) -> StepRun:
+        """Set ``fields`` on the step's run, or on a new one; written with the round."""
+        if run is None:
+            run = StepRun(enrollment=enrollment, step_key=step.key, **fields)
+            self.new_runs.append(run)
+            self.runs[enrollment.pk][step.key] = run
+        else:
+            for name, value in fields.items():
+                setattr(run, name, value)
+            self.changed_runs.append((run, list(fields)))
+        return run
+
+    def write(self) -> None:
+        if self.new_runs:
+            if connection.features.can_return_rows_from_bulk_insert:
+                StepRun.objects.bulk_create(self.new_runs)
+            else:
+                for run in self.new_runs:
+                    run.save()
+        for run, fields in self.changed_runs:
+            run.save(update_fields=fields)
+        # Enrollments of a batch mostly move alike (the same wait ends at the same time):
+        # one UPDATE per distinct position, not Django's bulk_update (a CASE per row and field).
+        positions: dict[tuple, list[int]] = {}
+        for enrollment in self.moved:
+            positions.setdefault(tuple(getattr(enrollment, name) for name in POSITION_FIELDS), []).append(enrollment.pk)
+        for values, ids in positions.items():
+            Enrollment.objects.filter(pk__in=ids).update(**dict(zip(POSITION_FIELDS, values)))
 
 
 def exit_reason(enrollment: Enrollment, definition: ScenarioDefinition) -> str | None:
@@ -137,9 +402,14 @@ def exit_reason(enrollment: Enrollment, definition: ScenarioDefinition) -> str |
     return None
 
 
-def condition_holds(enrollment: Enrollment, condition: str) -> bool:
+def last_sent(runs: dict[str, StepRun]) -> StepRun | None:
+    """The enrollment's last email that went out."""
+    sent = [run for run in runs.values() if run.status == StepRunStatus.SENT and run.sent_at]
+    return max(sent, key=lambda run: run.sent_at) if sent else None
+
+
+def condition_holds(enrollment: Enrollment, condition: str, last: StepRun | None) -> bool:
     """Opened / clicked the last email sent in this enrollment, or purchased since it."""
-    last = enrollment.step_runs.filter(status=StepRunStatus.SENT).order_by("-sent_at").first()
     if condition == Condition.PURCHASED:
         since = last.sent_at if last else enrollment.entered_at
         return bool(enrollment.customer.last_order_at and enrollment.customer.last_order_at > since)
@@ -149,123 +419,11 @@ def condition_holds(enrollment: Enrollment, condition: str) -> bool:
 
 
 def finish(enrollment: Enrollment, status: str, reason: str, now: datetime) -> None:
+    """Set the enrollment's end (written with the round)."""
     enrollment.status = status
     enrollment.exit_reason = reason
     enrollment.finished_at = now
     enrollment.next_run_at = None
-    enrollment.save(update_fields=["status", "exit_reason", "finished_at", "next_run_at"])
-
-
-def run_enrollment(enrollment_id: int, lease: datetime, now: datetime, services: Services) -> None:
-    """Run an enrollment's steps until it waits, is deferred or ends.
-
-    Bounded: each step is visited at most once (links only point forward), so the loop
-    stops after ``len(steps) + 1`` rounds whatever happens.
-    """
-    for _ in range(64):
-        send = None
-        with transaction.atomic():
-            enrollment = (
-                # Lock the enrollment row only: the checkout is an outer join PostgreSQL cannot lock.
-                Enrollment.objects.select_for_update(of=("self",))
-                .select_related("customer", "version", "checkout", "installation")
-                .filter(pk=enrollment_id, status=EnrollmentStatus.ACTIVE, next_run_at=lease)
-                .first()
-            )
-            if enrollment is None:
-                return  # not ours any more (another worker, or finished)
-            definition = enrollment.version.parsed
-            reason = exit_reason(enrollment, definition)
-            if reason:
-                return finish(enrollment, EnrollmentStatus.EXITED, reason, now)
-            step = definition.step(enrollment.step_key)
-            if step is None or step.kind == StepKind.EXIT:
-                return finish(enrollment, EnrollmentStatus.COMPLETED, "completed", now)
-            if step.kind == StepKind.WAIT:
-                policy = ContactPolicy.for_installation(enrollment.installation)
-                enrollment.step_key = definition.following(step)
-                enrollment.next_run_at = resume_at(now, step.delay, step.until_local_time, policy)
-                enrollment.save(update_fields=["step_key", "next_run_at"])
-                return
-            if step.kind == StepKind.BRANCH:
-                holds = condition_holds(enrollment, step.condition)
-                enrollment.step_key = step.then if holds else step.otherwise
-                enrollment.save(update_fields=["step_key"])
-                continue
-            send = prepare_send(enrollment, definition, step, now)
-            if send is None:
-                return  # deferred, or another worker is sending it
-            if send == "done":
-                continue
-        if not deliver(send, enrollment, definition, step, lease, now, services):
-            return  # failed: deferred with backoff, or recorded and moved on next time
-
-
-def advance(enrollment: Enrollment, definition: ScenarioDefinition, step: Step) -> None:
-    enrollment.step_key = definition.following(step)
-    enrollment.save(update_fields=["step_key"])
-
-
-def prepare_send(enrollment: Enrollment, definition: ScenarioDefinition, step: Step, now: datetime):
-    """Inside the enrollment's lock: decide whether this send goes now.
-
-    Returns the committed StepRun to send, "done" when the step needs no sending (it
-    was sent, skipped or refused before: the enrollment moved on), or None to stop here
-    (deferred by contact pressure, or a send under way in another worker).
-    """
-    run = StepRun.objects.filter(enrollment=enrollment, step_key=step.key).first()
-    if run is not None and run.status in (
-        StepRunStatus.SENT,
-        StepRunStatus.FAILED,
-        StepRunStatus.UNCERTAIN,
-        StepRunStatus.SKIPPED,
-        StepRunStatus.HELD_OUT,
-    ):
-        advance(enrollment, definition, step)
-        return "done"
-    if run is not None and run.status == StepRunStatus.SENDING:
-        if now - run.started_at < UNCERTAIN_AFTER:
-            return None
-        run.status = StepRunStatus.UNCERTAIN
-        run.error = "the worker sending it stopped; not sent again"
-        run.save(update_fields=["status", "error"])
-        advance(enrollment, definition, step)
-        return "done"
-    customer = enrollment.customer
-    refusal = why_not_mail(customer, MailSettings.for_installation(enrollment.installation), marketing=step.marketing)
-    if refusal:
-        StepRun.objects.update_or_create(
-            enrollment=enrollment,
-            step_key=step.key,
-            defaults={"customer": customer, "template": step.template, "status": StepRunStatus.SKIPPED,
-                      "started_at": now, "marketing": step.marketing, "error": refusal},
-        )
-        advance(enrollment, definition, step)
-        return "done"
-    if enrollment.held_out:
-        # The control group walks the same steps at the same times; nothing is sent.
-        StepRun.objects.update_or_create(
-            enrollment=enrollment,
-            step_key=step.key,
-            defaults={"customer": customer, "template": step.template, "status": StepRunStatus.HELD_OUT,
-                      "started_at": now, "sent_at": now, "marketing": step.marketing},
-        )
-        advance(enrollment, definition, step)
-        return "done"
-    if step.marketing:
-        allowed = next_allowed(customer, now, ContactPolicy.for_installation(enrollment.installation))
-        if allowed > now:
-            enrollment.next_run_at = allowed
-            enrollment.save(update_fields=["next_run_at"])
-            return None
-    run = run or StepRun(enrollment=enrollment, customer=customer, step_key=step.key)
-    run.template = step.template
-    run.marketing = step.marketing
-    run.status = StepRunStatus.SENDING
-    run.attempts += 1
-    run.started_at = now
-    run.save()
-    return run
 
 
 def deliver(
@@ -274,7 +432,8 @@ def deliver(
 ) -> bool:
     """Outside any transaction: issue the offer, send, then record the outcome.
 
-    Returns whether it was sent; the enrollment's loop goes on only then."""
+    Returns whether it was sent; the enrollment goes on only then (the next round finds
+    the run sent and moves past the step)."""
     try:
         extra = message_context(enrollment)
         if step.offer is not None:
@@ -295,16 +454,25 @@ def deliver(
     except SendError as exc:
         record_failure(run, enrollment, definition, step, lease, now, exc)
         return False
-    with transaction.atomic():
-        StepRun.objects.filter(pk=run.pk).update(
-            status=StepRunStatus.SENT, sent_at=now, error="", message_id=(message_id or "")[:255]
-        )
-        Enrollment.objects.filter(pk=enrollment.pk, next_run_at=lease).update(step_key=definition.following(step))
-        if enrollment.checkout_id:
+    if enrollment.checkout_id:
+        with transaction.atomic():
+            mark_sent(run, now, message_id)
             Checkout.objects.filter(pk=enrollment.checkout_id).update(
                 reminders_sent=F("reminders_sent") + 1, saleor_mark_pending=True
             )
+    else:
+        mark_sent(run, now, message_id)  # one statement: its own transaction
     return True
+
+
+#: once per email sent, so written out rather than compiled by the ORM each time
+MARK_SENT_SQL = f"UPDATE {StepRun._meta.db_table} SET status = %s, sent_at = %s, error = '', message_id = %s WHERE id = %s"
+
+
+def mark_sent(run: StepRun, now: datetime, message_id: str | None) -> None:
+    with connection.cursor() as cursor:
+        sent_at = connection.ops.adapt_datetimefield_value(now)  # as the ORM would store it
+        cursor.execute(MARK_SENT_SQL, [StepRunStatus.SENT.value, sent_at, (message_id or "")[:255], run.pk])
 
 
 def record_failure(run, enrollment, definition, step, lease, now, exc: SendError) -> None:

@@ -84,9 +84,11 @@ class Enrollment(models.Model):
     """A customer's way through one scenario version: where they are and when next."""
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="enrollments")
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="enrollments")
+    # Found through enrollment_entry_once (scenario, customer, entry_key) and
+    # enrollment_customer (customer, status): no index of their own, fewer to write.
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="enrollments", db_index=False)
     version = models.ForeignKey(ScenarioVersion, on_delete=models.PROTECT, related_name="enrollments")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="enrollments")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="enrollments", db_index=False)
     #: the checkout a cart scenario is about
     checkout = models.ForeignKey("Checkout", on_delete=models.SET_NULL, null=True, blank=True, related_name="enrollments")
     #: what made them enter, e.g. "stage:lapsed:1234" (one entry per cause, ever)
@@ -139,8 +141,10 @@ class StepRunStatus(models.TextChoices):
 class StepRun(models.Model):
     """An executed step: the idempotency key of its email and its voucher code."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="step_runs")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="step_runs")
+    # Found through step_run_once (enrollment, step_key) and step_run_customer_sent (customer,
+    # sent_at): no index of their own, fewer to write for every send.
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="step_runs", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="step_runs", db_index=False)
     step_key = models.CharField(max_length=64)
     template = models.CharField(max_length=64, blank=True)
     marketing = models.BooleanField(default=True)
@@ -150,7 +154,7 @@ class StepRun(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     #: the Message-ID (or the ESP's id): tracking events find the step run by it
-    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    message_id = models.CharField(max_length=255, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     clicked_at = models.DateTimeField(null=True, blank=True)
@@ -158,7 +162,11 @@ class StepRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrollment", "step_key"], name="step_run_once")]
-        indexes = [models.Index(fields=["customer", "sent_at"], name="step_run_customer_sent")]
+        indexes = [
+            models.Index(fields=["customer", "sent_at"], name="step_run_customer_sent"),
+            # Equality lookups only: no LIKE index beside it (db_index=True would add one).
+            models.Index(fields=["message_id"], name="step_run_message_id"),
+        ]
 
 
 class CheckoutStatus(models.TextChoices):
