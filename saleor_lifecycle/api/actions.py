@@ -1,17 +1,19 @@
 """Changes the API makes: a shop's lifecycle settings and its storefront origins.
 
 ``do_update_lifecycle_settings`` would sit in ``customers/actions.py`` beside the other
-state changes; it lives here while that module is being worked on elsewhere.
+state changes; it lives here while that module is being worked on elsewhere. The other
+changes staff make live in their apps' ``actions.py`` (scenarios, mail, customers) and
+report refused values the same way (``core.validation``).
 """
 
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
+from ..core.validation import ErrorCode, FieldProblem, InvalidInput
 from ..customers.models import LifecycleSettings
 from ..saleor_app.models import Installation
 from .models import MAX_STOREFRONT_ORIGINS, StorefrontAccess, normalize_origin
@@ -19,31 +21,9 @@ from .models import MAX_STOREFRONT_ORIGINS, StorefrontAccess, normalize_origin
 logger = logging.getLogger(__name__)
 
 
-class ErrorCode:
-    """Why a value was refused (``LifecycleErrorCode`` in the schema)."""
-
-    #: out of range, or not what the field holds
-    INVALID = "invalid"
-    #: null where a value is needed
-    REQUIRED = "required"
-
-    ALL = [INVALID, REQUIRED]
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    #: the setting's name (snake_case; the API shows it camelCased)
-    field: str
-    code: str
-    message: str
-
-
-class InvalidSettings(Exception):
-    """Some values were refused; nothing was saved."""
-
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-        self.problems = problems
+#: Some values were refused; nothing was saved.
+InvalidSettings = InvalidInput
+__all__ = ["ErrorCode", "FieldProblem", "InvalidSettings", "do_update_lifecycle_settings"]
 
 
 #: What a shop may set, and the inclusive range of each number. The thresholds define

@@ -5,15 +5,19 @@ left out: their stage is frozen and nothing identifies them any more.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db.models import Count, DateTimeField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from graphql_relay import from_global_id, to_global_id
 
-from ..customers.models import Customer, RFMSegment
+from ..customers.models import Customer, RFMSegment, StageTransition
 from ..customers.stages import Stage
 from ..saleor_app.models import Installation
+from ..scenarios.definitions import StepKind
+from ..scenarios.dryrun import explain_customer_scenarios
+from ..scenarios.models import Enrollment, Scenario, StepRun
 from .errors import BadUserInput
 from .pagination import Ordering, parse_amount, parse_datetime, parse_int, parse_text
 
@@ -23,6 +27,9 @@ CUSTOMER_TYPE = "Customer"
 MAX_SEARCH = 100
 #: Customers without an order sort as if they last ordered at the epoch (oldest first).
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+#: A profile shows this many of the customer's scenarios and emails, newest first.
+MAX_ENROLLMENTS = 50
+MAX_MESSAGES = 100
 
 
 class CustomerSortField:
@@ -137,3 +144,62 @@ def storefront_customer(installation: Installation, user_id: str) -> Customer:
     if customer is None:
         customer = Customer(installation=installation, saleor_user_id=user_id, stage=Stage.PROSPECT, stage_since=None)
     return customer
+
+
+# --- one customer's scenarios ------------------------------------------------------------------
+
+
+def customer_enrollments(customer: Customer) -> list[Enrollment]:
+    rows = customer.enrollments.select_related("scenario__current_version", "version").order_by("-entered_at", "-pk")
+    return list(rows[:MAX_ENROLLMENTS])
+
+
+def customer_messages(customer: Customer) -> list[StepRun]:
+    rows = customer.step_runs.select_related("enrollment__scenario__current_version").order_by("-started_at", "-pk")
+    return list(rows[:MAX_MESSAGES])
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    scenario: Scenario
+    step: str
+    kind: str
+    at: datetime
+    notes: list[str]
+
+
+def next_planned_step(customer: Customer, now: datetime) -> PlannedStep | None:
+    """The earliest step the customer's active enrollments will run (``explain_customer_scenarios``)."""
+    plans = [plan for plan in explain_customer_scenarios(customer, now) if plan["planned_at"] and plan["next_step"]]
+    if not plans:
+        return None
+    plan = min(plans, key=lambda plan: plan["planned_at"])
+    scenario = Scenario.objects.select_related("current_version").get(
+        installation_id=customer.installation_id, key=plan["scenario"]
+    )
+    notes = list(plan["rules"])
+    if customer.messages_paused_at and plan["kind"] == StepKind.SEND:
+        notes.append("messages paused: the email will be skipped")
+    return PlannedStep(scenario=scenario, step=plan["next_step"], kind=plan["kind"], at=plan["planned_at"], notes=notes)
+
+
+# --- the shop's flows between stages -----------------------------------------------------------
+
+
+def stage_flows(installation: Installation, since: datetime) -> list[tuple[str | None, str, int]]:
+    """How many customers moved from one stage to another since ``since``: (from, to, count).
+
+    ``from`` is None for customers entering the lifecycle (registered, or first seen with
+    an order). Only pairs that happened are listed, in lifecycle order.
+    """
+    counts = (
+        StageTransition.objects.filter(
+            customer__installation=installation, customer__erased_at__isnull=True, at__gte=since
+        )
+        .values_list("from_stage", "to_stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    order = {stage: index for index, stage in enumerate(["", *Stage.ALL])}
+    flows = sorted(counts, key=lambda row: (order.get(row[0], len(order)), order.get(row[1], len(order))))
+    return [(from_stage or None, to_stage, n) for from_stage, to_stage, n in flows]

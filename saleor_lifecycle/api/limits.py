@@ -45,17 +45,41 @@ FIELD_COSTS: dict[tuple[str, str], int] = {
     ("Customer", "explain"): 10,
     ("Customer", "history"): 2,
     ("Customer", "offers"): 2,
+    ("Customer", "enrollments"): 2,
+    ("Customer", "messages"): 2,
+    # every active enrollment, its version and the frequency budget
+    ("Customer", "nextPlannedStep"): 10,
     ("StorefrontCustomer", "offers"): 2,
     ("Query", "stageCounts"): 5,
     ("Query", "segmentCounts"): 5,
+    ("Query", "stageFlows"): 5,
+    ("Query", "scenarios"): 3,
+    ("Query", "scenario"): 3,
+    ("Scenario", "activeEnrollments"): 2,
+    # counts over the shop's customers or checkouts
+    ("Scenario", "dryRun"): 20,
+    ("Query", "emailTemplates"): 5,
+    # renders MJML to HTML
+    ("Query", "emailPreview"): 50,
+    # several aggregates per scenario, over every enrollment of the period
+    ("Query", "scenarioReports"): 100,
+    ("Query", "scenarioReportsCsv"): 100,
 }
 #: Expected length of lists that are not paginated, by (type, field).
 LIST_SIZES: dict[tuple[str, str], int] = {
     ("Customer", "history"): 10,
     ("Customer", "offers"): 5,
+    ("Customer", "enrollments"): 10,
+    ("Customer", "messages"): 20,
     ("StorefrontCustomer", "offers"): 5,
     ("Query", "stageCounts"): 6,
     ("Query", "segmentCounts"): 9,
+    ("Query", "stageFlows"): 30,
+    ("Query", "scenarios"): 10,
+    ("Scenario", "steps"): 10,
+    ("Query", "emailTemplates"): 20,
+    ("Query", "scenarioReports"): 10,
+    ("ScenarioReport", "steps"): 10,
 }
 INTROSPECTION_COST = 1000
 INTROSPECTION_MAX_LISTS = 3

@@ -2,19 +2,27 @@
 
 Storefront (a customer's access token): ``me``.
 Staff (the dashboard's token with MANAGE_USERS, or the app token): ``stageCounts``,
-``segmentCounts``, ``customers``, ``customer``, ``lifecycleSettings`` and
-``updateLifecycleSettings`` (MANAGE_USERS or MANAGE_APPS; see permissions.py).
+``segmentCounts``, ``customers``, ``customer``, ``customerSetMessagesPaused``,
+``lifecycleSettings`` and ``updateLifecycleSettings`` (MANAGE_USERS or MANAGE_APPS; see
+permissions.py). Scenarios and the contact policy are in ``scenarios.py``, results and
+stage flows in ``results.py``, templates, previews and mail settings in ``mail.py``.
 """
 
 import graphene
+from django.utils import timezone
 from graphene import relay
 from graphql import FieldNode, FragmentSpreadNode
 
+from ..core.validation import ErrorCode, FieldProblem
+from ..customers.actions import do_set_messages_paused
 from ..customers.models import LifecycleSettings as LifecycleSettingsModel
 from . import customers
 from .actions import InvalidSettings, do_update_lifecycle_settings
+from .mail import MailMutations, MailQueries
 from .pagination import paginate
-from .permissions import MANAGE_LIFECYCLE_SETTINGS, READ_CUSTOMERS, require
+from .permissions import MANAGE_CUSTOMER_MESSAGES, MANAGE_LIFECYCLE_SETTINGS, READ_CUSTOMERS, require
+from .results import ResultQueries
+from .scenarios import ScenarioMutations, ScenarioQueries
 from .types import (
     Customer,
     CustomerConnection,
@@ -53,7 +61,7 @@ def _selects(info, name: str) -> bool:
     return False
 
 
-class Query(graphene.ObjectType):
+class Query(ScenarioQueries, ResultQueries, MailQueries, graphene.ObjectType):
     me = graphene.Field(
         StorefrontCustomer,
         description="The signed-in customer's lifecycle (a customer's access token); null for anyone else.",
@@ -164,8 +172,36 @@ class UpdateLifecycleSettings(graphene.Mutation):
         return UpdateLifecycleSettings(lifecycle_settings=settings, errors=[])
 
 
-class Mutation(graphene.ObjectType):
+class CustomerSetMessagesPaused(graphene.Mutation):
+    """Pause or resume every email of this app to one customer.
+
+    While paused, their scenarios go on but each email that falls due is skipped and
+    recorded (status SKIPPED, reason "messages paused"); nothing skipped is sent on
+    resuming. Saleor's own transactional mail is not this app's and is not affected.
+    Requires MANAGE_USERS.
+    """
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The customer's id in this API.")
+        paused = graphene.Boolean(required=True)
+
+    customer = graphene.Field(Customer)
+    errors = graphene.List(graphene.NonNull(LifecycleError), required=True)
+
+    @staticmethod
+    def mutate(root, info, id, paused):
+        viewer = require(info.context.viewer, MANAGE_CUSTOMER_MESSAGES)
+        customer = customers.find_customer(viewer.installation, id=id)
+        if customer is None:
+            problem = FieldProblem("id", ErrorCode.NOT_FOUND, f"The shop has no customer {id!r}.")
+            return CustomerSetMessagesPaused(errors=[LifecycleError.from_problem(problem)])
+        do_set_messages_paused(customer, paused, timezone.now())
+        return CustomerSetMessagesPaused(customer=customer, errors=[])
+
+
+class Mutation(ScenarioMutations, MailMutations, graphene.ObjectType):
     update_lifecycle_settings = UpdateLifecycleSettings.Field()
+    customer_set_messages_paused = CustomerSetMessagesPaused.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -5,15 +5,21 @@ from django.utils import timezone
 from graphene import relay
 from graphene.utils.str_converters import to_camel_case
 
+from ..core.validation import ErrorCode
 from ..customers.explain import explain_stage
 from ..customers.models import RFMSegment
 from ..customers.stages import Stage
+from ..scenarios.models import EnrollmentStatus as EnrollmentStatusChoices
+from ..scenarios.models import StepRunStatus
 from . import customers as customer_reads
-from .actions import ErrorCode
 from .customers import CustomerSortField
 from .models import StorefrontAccess
 from .next_best_action import BY_STAGE, next_best_action
-from .offers import offers_for
+from .offers import OfferStatus as OfferStatusChoices
+from .offers import issued_offers, offers_for
+
+#: The scenario type lives with the scenarios' part of the API (it needs this module's types).
+SCENARIO = "saleor_lifecycle.api.scenarios.Scenario"
 
 # --- enums, derived from the domain's tables ------------------------------------------------
 
@@ -61,6 +67,38 @@ LifecycleErrorCode = graphene.Enum(
     description=lambda member: None if member else "Why a mutation refused a value.",
 )
 
+_OFFER_STATUSES = dict(OfferStatusChoices.CHOICES)
+
+OfferStatus = graphene.Enum(
+    "OfferStatus",
+    [(value.upper(), value) for value in _OFFER_STATUSES],
+    description=lambda member: _OFFER_STATUSES[member.value] if member else "What became of a voucher code.",
+)
+
+EnrollmentStatus = graphene.Enum(
+    "EnrollmentStatus",
+    [(value.upper(), value) for value in EnrollmentStatusChoices.values],
+    description=lambda member: (
+        EnrollmentStatusChoices(member.value).label if member else "Where a customer's way through a scenario stands."
+    ),
+)
+
+_MESSAGE_STATUSES = {
+    StepRunStatus.SENDING: "Being sent now.",
+    StepRunStatus.SENT: "Sent.",
+    StepRunStatus.RETRYING: "Sending failed for now; tried again later.",
+    StepRunStatus.FAILED: "Refused for good (bad address, bad template); the scenario went on.",
+    StepRunStatus.UNCERTAIN: "The worker sending it stopped: maybe sent, never sent again.",
+    StepRunStatus.SKIPPED: "Not sent on purpose (no consent, no address, messages paused): see reason.",
+    StepRunStatus.HELD_OUT: "In the holdout: nothing sent; this is when it would have been.",
+}
+
+MessageStatus = graphene.Enum(
+    "MessageStatus",
+    [(value.upper(), value) for value in StepRunStatus.values],
+    description=lambda member: _MESSAGE_STATUSES[member.value] if member else "What happened to a scenario step's email.",
+)
+
 _NEXT_BEST_ACTION_DOC = "What to do next for this customer, from their stage: " + ", ".join(
     f"{stage} → {action}" for stage, action in BY_STAGE.items()
 ) + "."
@@ -81,6 +119,9 @@ class Offer(graphene.ObjectType):
     kind = graphene.String(required=True, description="free_shipping, percentage, fixed_amount or gift.")
     value = graphene.Float(required=True, description="Percent, or an amount in the channel's currency.")
     expires_at = graphene.DateTime(required=True)
+    status = OfferStatus(required=True, description="Always ACTIVE in `me`, which lists only usable codes.")
+    used = graphene.Boolean(required=True, description="An order used the code.")
+    issued_at = graphene.DateTime(required=True, description="When the scenario step made it.")
 
 
 class StorefrontCustomer(graphene.ObjectType):
@@ -198,6 +239,71 @@ class StageExplanation(graphene.ObjectType):
         return explanation["next"]
 
 
+class Enrollment(graphene.ObjectType):
+    """The customer's way through one scenario: where they are and when the next step runs."""
+
+    scenario = graphene.Field(SCENARIO, required=True)
+    version = graphene.Int(required=True, description="The scenario version they run (they finish on it).")
+    status = EnrollmentStatus(required=True)
+    current_step = graphene.String(description="The key of the step that runs next; null at the end.")
+    next_run_at = graphene.DateTime(description="When it runs (while a worker runs it: the end of its lease).")
+    held_out = graphene.Boolean(required=True, description="In the holdout: the steps pass, nothing is sent.")
+    entered_at = graphene.DateTime(required=True)
+    finished_at = graphene.DateTime()
+    exit_reason = graphene.String(required=True, description="Why it ended (completed, ordered, ...); empty while active.")
+
+    @staticmethod
+    def resolve_version(enrollment, info):
+        return enrollment.version.number
+
+    @staticmethod
+    def resolve_current_step(enrollment, info):
+        return enrollment.step_key if enrollment.status == EnrollmentStatusChoices.ACTIVE else None
+
+
+class CustomerMessage(graphene.ObjectType):
+    """One scenario step's email to the customer: sent, skipped, held out or failed."""
+
+    scenario = graphene.Field(SCENARIO, required=True)
+    step = graphene.String(required=True, description="The step's key.")
+    template = graphene.String(required=True, description="The email template's key.")
+    status = MessageStatus(required=True)
+    reason = graphene.String(required=True, description="Why it was not sent (skipped, failed); empty otherwise.")
+    marketing = graphene.Boolean(required=True, description="Counts against the frequency budget.")
+    started_at = graphene.DateTime(required=True, description="When the step ran.")
+    sent_at = graphene.DateTime()
+    delivered_at = graphene.DateTime(description="When the ESP confirmed delivery (not with plain SMTP).")
+    opened_at = graphene.DateTime()
+    clicked_at = graphene.DateTime()
+    bounced_at = graphene.DateTime()
+
+    @staticmethod
+    def resolve_scenario(run, info):
+        return run.enrollment.scenario
+
+    @staticmethod
+    def resolve_step(run, info):
+        return run.step_key
+
+    @staticmethod
+    def resolve_reason(run, info):
+        return run.error
+
+
+class PlannedStep(graphene.ObjectType):
+    """The next step a scenario will run for the customer."""
+
+    scenario = graphene.Field(SCENARIO, required=True)
+    step = graphene.String(required=True, description="The step's key.")
+    kind = graphene.String(required=True, description="wait, send, branch or exit.")
+    at = graphene.DateTime(required=True, description="When it is planned.")
+    notes = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="What stops or defers it: exit conditions, the frequency budget, quiet hours, a pause.",
+    )
+
+
 class Customer(graphene.ObjectType):
     """A shop's customer as the lifecycle sees them: registered (with a Saleor user) or a guest."""
 
@@ -217,8 +323,32 @@ class Customer(graphene.ObjectType):
     rfm = graphene.Field(RfmScores, required=True)
     history = graphene.List(graphene.NonNull(StageTransition), required=True, description="Oldest first.")
     explain = graphene.Field(StageExplanation, required=True)
-    offers = graphene.List(graphene.NonNull(Offer), required=True)
+    offers = graphene.List(
+        graphene.NonNull(Offer), required=True, description="Every code the customer was sent, newest first."
+    )
     next_best_action = graphene.String(required=True, description=_NEXT_BEST_ACTION_DOC)
+    p_alive = graphene.Float(
+        description="Predicted probability (0-1) they are still a customer; null until the shop's models are fitted."
+    )
+    clv = graphene.Float(description="Predicted value of their orders over the shop's CLV horizon (12 months by default).")
+    expected_next_order_at = graphene.DateTime(description="When their next order is expected (predicted).")
+    enrollments = graphene.List(
+        graphene.NonNull(Enrollment),
+        required=True,
+        description=f"Their scenarios, newest first (at most {customer_reads.MAX_ENROLLMENTS}).",
+    )
+    messages = graphene.List(
+        graphene.NonNull(CustomerMessage),
+        required=True,
+        description=f"Scenario emails to them, newest first (at most {customer_reads.MAX_MESSAGES}).",
+    )
+    next_planned_step = graphene.Field(
+        PlannedStep, description="The earliest step their active scenarios will run; null when none is planned."
+    )
+    messages_paused = graphene.Boolean(
+        required=True, description="Staff paused their emails: nothing is sent (see customerSetMessagesPaused)."
+    )
+    messages_paused_at = graphene.DateTime(description="When their emails were paused.")
 
     @staticmethod
     def resolve_id(customer, info):
@@ -242,7 +372,27 @@ class Customer(graphene.ObjectType):
 
     @staticmethod
     def resolve_offers(customer, info):
-        return offers_for(customer, timezone.now())
+        return issued_offers(customer, timezone.now())
+
+    @staticmethod
+    def resolve_clv(customer, info):
+        return float(customer.clv) if customer.clv is not None else None
+
+    @staticmethod
+    def resolve_enrollments(customer, info):
+        return customer_reads.customer_enrollments(customer)
+
+    @staticmethod
+    def resolve_messages(customer, info):
+        return customer_reads.customer_messages(customer)
+
+    @staticmethod
+    def resolve_next_planned_step(customer, info):
+        return customer_reads.next_planned_step(customer, timezone.now())
+
+    @staticmethod
+    def resolve_messages_paused(customer, info):
+        return customer.messages_paused_at is not None
 
     @staticmethod
     def resolve_next_best_action(customer, info):

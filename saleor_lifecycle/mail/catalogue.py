@@ -241,6 +241,14 @@ def template_copy(template: str, language: str) -> dict:
     return load(language)["templates"][template]
 
 
+def template_summary(template: str, language: str, shop_name: str) -> tuple[str, str]:
+    """What a template says, for lists of templates: its heading and its preheader, as a
+    customer without a name or a code reads them (``validate`` ensures both exist)."""
+    copy = template_copy(template, language)
+    facts = {"shop_name": shop_name}
+    return resolve(copy["heading"], facts, frozenset()), resolve(copy["preheader"], facts, frozenset())
+
+
 # --- numbers, money, dates ------------------------------------------------------------------
 
 NBSP = "\u00a0"

@@ -1,11 +1,16 @@
 """A scenario step's email, assembled for one customer: their language, their name,
-their cart, their recommendations, their code; tracked links; one-click unsubscribe."""
+their cart, their recommendations, their code; tracked links; one-click unsubscribe.
+And the same email for the dashboard's preview: the shop's branding, a sample customer."""
 
+from datetime import datetime, timedelta
+
+from ..saleor_app.models import Installation
+from ..scenarios.definitions import Offer
 from ..scenarios.messages import OutgoingMessage
 from ..scenarios.models import ContactPolicy, Enrollment, StepRun
 from .models import MailSettings
 from .recommendations import recommend
-from .render import Branding, pick_language, render_email
+from .render import Branding, RenderedEmail, pick_language, render_email, sample_context
 from .tracking import open_pixel_url, track_links, unsubscribe_url
 
 #: steps whose email shows products the customer may like
@@ -14,6 +19,52 @@ RECOMMENDING = {"first_purchase_cross_sell", "retention_recommendations", "react
 
 def checkout_url(settings: MailSettings, token: str) -> str:
     return settings.checkout_url_pattern.format(storefront=settings.storefront_url.rstrip("/"), token=token)
+
+
+def branding_for(settings: MailSettings) -> Branding:
+    """The shop's look in its emails."""
+    return Branding(
+        shop_name=settings.shop_name,
+        logo_url=settings.logo_url or None,
+        primary_color=settings.primary_color,
+        footer_address=settings.footer_address,
+        storefront_url=settings.storefront_url,
+    )
+
+
+#: the code a preview shows (the real one is made when the step is sent)
+PREVIEW_CODE = "LC-PREVIEW42"
+
+
+def compose_preview(
+    installation: Installation, template: str, *, now: datetime, language: str | None = None, offer: Offer | None = None
+) -> RenderedEmail:
+    """A template as the shop's customers would get it, filled with a sample customer.
+
+    The shop's branding, time zone and storefront; the sample's name, cart and
+    recommendations (``render.sample_context``). ``offer`` shows a step's offer instead
+    of the sample one, valid from ``now``. ``language`` defaults to the shop's. Raises
+    UnknownTemplate or UnknownLanguage.
+    """
+    settings = MailSettings.for_installation(installation)
+    context = sample_context(template)
+    context["time_zone"] = ContactPolicy.for_installation(installation).time_zone
+    if settings.storefront_url:
+        context["shop_url"] = settings.storefront_url
+    if offer is not None:
+        context["offer"] = {
+            "kind": offer.kind,
+            "value": offer.value,
+            "currency": context["currency"],
+            "code": PREVIEW_CODE,
+            "expires_at": now + timedelta(days=offer.valid_days),
+        }
+    return render_email(
+        template,
+        language=language or pick_language(None, settings.default_language),
+        context=context,
+        branding=branding_for(settings),
+    )
 
 
 def compose_message(*, run: StepRun, enrollment: Enrollment, template: str, extra: dict) -> OutgoingMessage:
@@ -52,13 +103,7 @@ def compose_message(*, run: StepRun, enrollment: Enrollment, template: str, extr
         template,
         language=pick_language(customer.language_code, settings.default_language),
         context=context,
-        branding=Branding(
-            shop_name=settings.shop_name,
-            logo_url=settings.logo_url or None,
-            primary_color=settings.primary_color,
-            footer_address=settings.footer_address,
-            storefront_url=settings.storefront_url,
-        ),
+        branding=branding_for(settings),
     )
     headers = {
         # RFC 8058: mailbox providers show an unsubscribe button that posts here.

@@ -1,4 +1,5 @@
-"""Who may be mailed. Marketing needs consent; nothing goes to a suppressed address."""
+"""Who may be mailed. Marketing needs consent; nothing goes to a suppressed address or to a
+customer whose messages staff paused."""
 
 from datetime import datetime
 
@@ -31,6 +32,10 @@ def why_not_mail(customer: Customer, settings: MailSettings, *, marketing: bool)
         return "no email address"
     if customer.suppressed_at:
         return f"address suppressed ({customer.suppression_reason or 'bounced'})"
+    if customer.messages_paused_at:
+        # Staff paused them: nothing at all, not even non-marketing steps (see
+        # customers.actions.do_set_messages_paused).
+        return "messages paused"
     if not marketing:
         return None
     if customer.unsubscribed_at:

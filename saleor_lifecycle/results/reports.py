@@ -21,12 +21,16 @@ from .uplift import GroupOutcome, uplift_report
 
 
 def step_rows(scenario: Scenario, since: datetime, until: datetime) -> list[dict]:
-    """sent → opened → clicked → converted, revenue, discount cost and net, per send step."""
+    """sent → delivered → opened → clicked → converted, revenue, discount cost and net, per send step.
+
+    ``delivered`` counts what the ESP confirmed; with plain SMTP nothing confirms it.
+    """
     runs = StepRun.objects.filter(enrollment__scenario=scenario, started_at__gte=since, started_at__lt=until)
     counts = {
         row["step_key"]: row
         for row in runs.values("step_key").annotate(
             sent=Count("id", filter=Q(status=StepRunStatus.SENT)),
+            delivered=Count("id", filter=Q(delivered_at__isnull=False)),
             held_out=Count("id", filter=Q(status=StepRunStatus.HELD_OUT)),
             opened=Count("id", filter=Q(opened_at__isnull=False)),
             clicked=Count("id", filter=Q(clicked_at__isnull=False)),
@@ -50,6 +54,7 @@ def step_rows(scenario: Scenario, since: datetime, until: datetime) -> list[dict
                 "step": step.key,
                 "sent": count.get("sent", 0),
                 "held_out": count.get("held_out", 0),
+                "delivered": count.get("delivered", 0),
                 "opened": count.get("opened", 0),
                 "clicked": count.get("clicked", 0),
                 "converted": earned.get("converted", 0),
@@ -95,6 +100,8 @@ def group_outcomes(scenario: Scenario, since: datetime, until: datetime) -> tupl
 
 def scenario_report(scenario: Scenario, since: datetime, until: datetime) -> dict:
     treatment, holdout = group_outcomes(scenario, since, until)
+    # No holdout (0) plans no split: the report takes the one observed, if any.
+    planned_share = scenario.holdout_share if 0 < scenario.holdout_share < 1 else None
     return {
         "scenario": scenario.key,
         "name": scenario.definition.name,
@@ -102,11 +109,14 @@ def scenario_report(scenario: Scenario, since: datetime, until: datetime) -> dic
         "until": until,
         "steps": step_rows(scenario, since, until),
         # Saleor's order total is already net of the voucher: discounts are in the revenue.
-        "uplift": uplift_report(treatment, holdout, holdout_share=scenario.holdout_share, discounts_in_revenue=True),
+        "uplift": uplift_report(treatment, holdout, holdout_share=planned_share, discounts_in_revenue=True),
     }
 
 
-CSV_COLUMNS = ["scenario", "step", "sent", "held_out", "opened", "clicked", "converted", "revenue", "discount_cost", "net_revenue"]
+CSV_COLUMNS = [
+    "scenario", "step", "sent", "held_out", "delivered", "opened", "clicked", "converted", "revenue", "discount_cost",
+    "net_revenue",
+]
 
 
 def to_csv(reports: list[dict]) -> str:

@@ -6,11 +6,18 @@ errors a shop owner can read. Links only point forward, so an enrollment visits 
 step at most once: a step's key is the idempotency key of what it sends.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
 from ..customers.stages import Stage
+
+
+#: longer waits are a mistake (and later than any date the engine could compute)
+MAX_DURATION = timedelta(days=730)
+#: a code valid for longer than a year is no longer an offer
+MAX_OFFER_DAYS = 365
 
 
 class DefinitionError(ValueError):
@@ -144,8 +151,12 @@ def _duration(value: Any, where: str) -> timedelta:
         delta = timedelta(**{unit: float(amount) for unit, amount in value.items()})
     except (TypeError, ValueError):
         raise DefinitionError(f"{where}: duration amounts must be numbers") from None
+    except OverflowError:
+        raise DefinitionError(f"{where}: a duration must be at most {MAX_DURATION.days} days") from None
     if delta <= timedelta(0):
         raise DefinitionError(f"{where}: a duration must be positive")
+    if delta > MAX_DURATION:
+        raise DefinitionError(f"{where}: a duration must be at most {MAX_DURATION.days} days")
     return delta
 
 
@@ -159,19 +170,33 @@ def _local_time(value: Any, where: str) -> time:
 def _offer(value: Any, where: str) -> Offer:
     if not isinstance(value, dict) or value.get("kind") not in OfferKind.ALL:
         raise DefinitionError(f"{where}: offer kind must be one of {sorted(OfferKind.ALL)}")
-    offer = Offer(
-        kind=value["kind"],
-        value=float(value.get("value", 0)),
-        valid_days=float(value.get("valid_days", 7)),
-        min_order_value=float(value["min_order_value"]) if value.get("min_order_value") is not None else None,
-    )
+    try:
+        offer = Offer(
+            kind=value["kind"],
+            value=float(value.get("value", 0)),
+            valid_days=float(value.get("valid_days", 7)),
+            min_order_value=float(value["min_order_value"]) if value.get("min_order_value") is not None else None,
+        )
+    except (TypeError, ValueError):
+        raise DefinitionError(f"{where}: value, valid_days and min_order_value must be numbers") from None
+    if not all(math.isfinite(number) for number in (offer.value, offer.valid_days, offer.min_order_value or 0)):
+        raise DefinitionError(f"{where}: value, valid_days and min_order_value must be finite numbers")
     if offer.kind in {OfferKind.PERCENTAGE, OfferKind.FIXED_AMOUNT} and offer.value <= 0:
         raise DefinitionError(f"{where}: a {offer.kind} offer needs a positive value")
     if offer.kind == OfferKind.PERCENTAGE and offer.value > 100:
         raise DefinitionError(f"{where}: a percentage offer cannot exceed 100")
     if offer.valid_days <= 0:
         raise DefinitionError(f"{where}: valid_days must be positive")
+    if offer.valid_days > MAX_OFFER_DAYS:
+        raise DefinitionError(f"{where}: valid_days must be at most {MAX_OFFER_DAYS}")
+    if offer.min_order_value is not None and offer.min_order_value < 0:
+        raise DefinitionError(f"{where}: min_order_value cannot be negative")
     return offer
+
+
+def parse_offer(value: Any, where: str = "offer") -> Offer:
+    """Validate one offer's JSON (``{"kind": "percentage", "value": 10, "valid_days": 7}``)."""
+    return _offer(value, where)
 
 
 def parse_definition(data: Any) -> ScenarioDefinition:

@@ -27,11 +27,31 @@ def _daily_rate(installation: Installation, condition: Q, now: datetime, days: i
     return recent.count() / days
 
 
+def most_sends(definition: ScenarioDefinition) -> int:
+    """The most emails one entrant can get: send steps on the longest way through.
+
+    Links only point forward, so walking the steps backwards sees every successor first.
+    """
+    best: dict[str, int] = {}
+    for step in reversed(definition.steps):
+        if step.kind == StepKind.EXIT:
+            following = []
+        elif step.kind == StepKind.BRANCH:
+            following = [step.then, step.otherwise]
+        else:
+            following = [definition.following(step)]
+        best[step.key] = (step.kind == StepKind.SEND) + max((best.get(key, 0) for key in following if key), default=0)
+    return best[definition.first_step]
+
+
 def simulate_entries(scenario: Scenario, now: datetime, days: int = 7) -> dict:
     """How many customers would enter in the next ``days`` days, and on what basis.
 
     Time-driven stages are counted exactly from each customer's ``stage_due_at``; events
     nobody can foresee (orders, carts) are projected from the last four weeks' rate.
+    Besides the entries: their rate per day, how many the holdout keeps from any email,
+    and the most emails the others would get over the whole scenario (each going
+    through the longest way; ordering or leaving the stage cuts it short).
     """
     installation, definition = scenario.installation, scenario.definition
     trigger = definition.trigger
@@ -65,7 +85,18 @@ def simulate_entries(scenario: Scenario, now: datetime, days: int = 7) -> dict:
         basis = "first-order anniversaries in the window"
     else:
         expected, basis = 0, "entered by staff"
-    return {"scenario": scenario.key, "days": days, "expected_entries": expected, "basis": basis}
+    held_out = round(expected * scenario.holdout_share)
+    sends = most_sends(definition)
+    return {
+        "scenario": scenario.key,
+        "days": days,
+        "expected_entries": expected,
+        "per_day": expected / days if days > 0 else 0.0,
+        "held_out": held_out,
+        "sends_per_entry": sends,
+        "emails_expected": (expected - held_out) * sends,
+        "basis": basis,
+    }
 
 
 def explain_customer_scenarios(customer: Customer, now: datetime) -> list[dict]:

@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every query and mutation with valid staff credentials: no server error.
 
 Queries are generated from the schema by hypothesis-graphql, sent to the app in process
-(WSGI) with a dashboard token carrying MANAGE_USERS (every field), and checked with
+(WSGI) with a dashboard token carrying MANAGE_USERS and MANAGE_DISCOUNTS (every field and
+mutation, offers of scenarios included), and checked with
 schemathesis's ``not_a_server_error``: no 5xx, and no GraphQL error the server labels as
 its own failure (``INTERNAL_SERVER_ERROR``, which ``errors.format_error`` puts on any
 exception a resolver did not raise on purpose). Refusals of bad input (page sizes,
@@ -25,8 +26,9 @@ from .conftest import buy, register_customer
 
 #: Examples per root field, about 250 requests in all: 10-25 s in process.
 EXAMPLES_PER_FIELD = 20
-#: The connection has the most arguments (filters, sorting, cursors, page sizes): more examples.
-EXAMPLES = {"Query.customers": 80, "Query.customer": 40}
+#: The connection has the most arguments (filters, sorting, cursors, page sizes): more examples;
+#: so has a scenario's edit (steps, offers).
+EXAMPLES = {"Query.customers": 80, "Query.customer": 40, "Mutation.scenarioUpdate": 40}
 
 
 @pytest.fixture
@@ -57,7 +59,9 @@ def app():
 def test_it_finds_no_server_error(shop, fake_saleor, app):
     schema = schemathesis.graphql.from_wsgi("/graphql/", app)
     # The dashboard's token of a staff user who may do everything this API offers.
-    token = fake_saleor.issue_thirdparty_token(user_permissions=["MANAGE_USERS"], exp=int(time.time()) + 3600)
+    token = fake_saleor.issue_thirdparty_token(
+        user_permissions=["MANAGE_USERS", "MANAGE_DISCOUNTS"], exp=int(time.time()) + 3600
+    )
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.label for operation in operations} >= {"Query.customers", "Mutation.updateLifecycleSettings"}

@@ -71,10 +71,15 @@ def test_it_keeps_the_printed_schema_in_step_with_the_code():
 def test_it_prints_a_schema_the_reference_implementation_accepts():
     rebuilt = build_schema(SCHEMA_FILE.read_text())
 
-    assert {"me", "customers", "customer", "stageCounts", "segmentCounts", "lifecycleSettings"} <= set(
-        rebuilt.query_type.fields
-    )
-    assert set(rebuilt.mutation_type.fields) == {"updateLifecycleSettings"}
+    assert {
+        "me", "customers", "customer", "stageCounts", "segmentCounts", "lifecycleSettings", "scenarios", "scenario",
+        "emailTemplates", "emailPreview", "scenarioReports", "scenarioReportsCsv", "stageFlows", "mailSettings",
+        "contactPolicy",
+    } <= set(rebuilt.query_type.fields)
+    assert set(rebuilt.mutation_type.fields) == {
+        "updateLifecycleSettings", "customerSetMessagesPaused", "scenarioUpdate", "updateMailSettings",
+        "updateContactPolicy",
+    }
 
 
 DOCUMENTS = dashboard_documents(DASHBOARD_SOURCES) if DASHBOARD_SOURCES.is_dir() else {}
