@@ -4,6 +4,7 @@
 # Saleor, register it and ingest signed webhooks. Ctrl-C stops everything.
 demo:
 	bin/bootstrap
+	bin/build-extension
 	.venv/bin/python manage.py migrate --noinput
 	DEBUG=1 .venv/bin/python manage.py demo
 

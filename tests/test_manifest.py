@@ -14,7 +14,12 @@ def test_it_serves_a_manifest_saleor_accepts(client, settings):
     assert manifest["brand"]["logo"]["default"].startswith("https://lifecycle.example.com/static/")
     for key in ("dataPrivacyUrl", "homepageUrl", "supportUrl"):
         assert manifest[key].startswith("https://lifecycle.example.com/")
-    assert manifest["extensions"] == []
+    assert [extension["identifier"] for extension in manifest["extensions"]] == [
+        "lifecycle",
+        "customer-lifecycle",
+        "customer-lifecycle-explain",
+        "lifecycle-home",
+    ]
 
 
 def test_it_derives_one_webhook_per_registered_event(client, settings):
@@ -47,3 +52,43 @@ def test_the_logo_is_served(client):
     response = client.get("/static/saleor_app/logo.png")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+#: Mounts the dashboard offers (Saleor 3.22+; HOMEPAGE_WIDGETS 3.23+) and the targets it knows.
+DASHBOARD_MOUNTS = {"NAVIGATION_CUSTOMERS", "CUSTOMER_DETAILS_WIDGETS", "CUSTOMER_DETAILS_MORE_ACTIONS", "HOMEPAGE_WIDGETS"}
+TARGETS = {"POPUP", "APP_PAGE", "NEW_TAB", "WIDGET"}
+
+
+def test_it_declares_the_extensions_the_way_saleor_validates_them(client, settings):
+    settings.APP_URL = "https://lifecycle.example.com"
+    manifest = client.get("/api/manifest").json()
+
+    for extension in manifest["extensions"]:
+        assert extension["label"] and extension["mount"] in DASHBOARD_MOUNTS and extension["target"] in TARGETS
+        # Extension permissions must be among the app's own.
+        assert set(extension["permissions"]) <= set(manifest["permissions"])
+        if extension["target"] == "APP_PAGE":
+            assert extension["url"].startswith("/"), "Saleor refuses an absolute APP_PAGE url"
+        else:
+            assert extension["url"].startswith("https://lifecycle.example.com/app/")
+        if "widgetTarget" in extension.get("options", {}):
+            assert extension["target"] == "WIDGET" and extension["mount"].endswith("_DETAILS_WIDGETS")
+    mounts = {extension["mount"]: extension for extension in manifest["extensions"]}
+    assert mounts["NAVIGATION_CUSTOMERS"]["url"] == "/"
+    assert mounts["CUSTOMER_DETAILS_WIDGETS"]["url"] == "https://lifecycle.example.com/app/widgets/customer"
+    assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["target"] == "POPUP"
+    assert mounts["HOMEPAGE_WIDGETS"]["url"] == "https://lifecycle.example.com/app/widgets/home"
+
+
+def test_every_extension_url_is_a_page_of_the_app(client, settings, tmp_path):
+    settings.APP_URL = "http://testserver"
+    settings.DASHBOARD_EXTENSION_DIST = tmp_path
+    (tmp_path / "index.html").write_text('<div id="root"></div>')
+    extensions = client.get("/api/manifest").json()["extensions"]
+
+    for extension in extensions:
+        url = extension["url"] if extension["url"].startswith("http") else f"http://testserver/app{extension['url']}"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/html")
+        assert "X-Frame-Options" not in response, "the dashboard shows these pages in an iframe"

@@ -139,6 +139,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Serve the app's static files straight from the packages (no collectstatic step to forget).
 WHITENOISE_USE_FINDERS = True
+#: The dashboard extension's build (bin/build-extension): its assets are served under
+#: static/dashboard/, its index.html for every page under /app/ (saleor_app/dashboard.py).
+DASHBOARD_EXTENSION_DIST = Path(os.environ.get("DASHBOARD_EXTENSION_DIST", BASE_DIR / "dashboard_extension" / "dist"))
+STATICFILES_DIRS = [("dashboard", DASHBOARD_EXTENSION_DIST)]
+# Vite names the built assets by their content: they may be cached for good.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"/dashboard/assets/.+-[\w-]{8}\.\w+$"
 
 # --- Celery -------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get(

@@ -17,6 +17,54 @@ def app_base_url(request: HttpRequest) -> str:
     return settings.APP_URL or request.build_absolute_uri("/").rstrip("/")
 
 
+def build_extensions(base_url: str) -> list[dict]:
+    """Where the dashboard shows the app's pages (dashboard_extension/, served under /app/).
+
+    Mount names are Saleor's (3.22+ as plain strings, validated at install). An APP_PAGE
+    URL is a path inside the app (Saleor refuses an absolute one); the other targets get
+    absolute URLs. The dashboard adds its own query string (``customerId`` on customer
+    pages, ``theme``, ``saleorApiUrl``) and hands the token over AppBridge. Each extension
+    asks for MANAGE_USERS: every page reads customers.
+    """
+    app = f"{base_url}/app"
+    return [
+        {
+            "identifier": "lifecycle",
+            "label": "Lifecycle",
+            "mount": "NAVIGATION_CUSTOMERS",
+            "target": "APP_PAGE",
+            "url": "/",
+            "permissions": ["MANAGE_USERS"],
+        },
+        {
+            "identifier": "customer-lifecycle",
+            "label": "Lifecycle",
+            "mount": "CUSTOMER_DETAILS_WIDGETS",
+            "target": "WIDGET",
+            "url": f"{app}/widgets/customer",
+            "permissions": ["MANAGE_USERS"],
+            "options": {"widgetTarget": {"method": "GET"}},
+        },
+        {
+            "identifier": "customer-lifecycle-explain",
+            "label": "Lifecycle: explain or pause messages",
+            "mount": "CUSTOMER_DETAILS_MORE_ACTIONS",
+            "target": "POPUP",
+            "url": f"{app}/actions/customer",
+            "permissions": ["MANAGE_USERS"],
+        },
+        {
+            "identifier": "lifecycle-home",
+            "label": "Customer lifecycle",
+            "mount": "HOMEPAGE_WIDGETS",
+            "target": "WIDGET",
+            "url": f"{app}/widgets/home",
+            "permissions": ["MANAGE_USERS"],
+            "options": {"homeWidgetTarget": {"method": "GET"}},
+        },
+    ]
+
+
 def build_manifest(base_url: str) -> dict:
     return {
         "id": settings.SALEOR_APP_ID,
@@ -46,5 +94,5 @@ def build_manifest(base_url: str) -> dict:
             }
             for definition in WEBHOOKS.values()
         ],
-        "extensions": [],
+        "extensions": build_extensions(base_url),
     }

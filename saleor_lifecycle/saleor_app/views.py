@@ -57,10 +57,5 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 @require_GET
-def app_page(request: HttpRequest):
-    return render(request, "saleor_app/app.html")
-
-
-@require_GET
 def privacy(request: HttpRequest):
     return render(request, "saleor_app/privacy.html")

@@ -7,7 +7,9 @@
    redelivery, a forged one and a malformed one, and show what the app made of them:
    the shop's history backfilled, customers by stage and RFM segment, a lapsed customer
    brought back by a new order, and why they are where they are.
-4. Keep running until Ctrl-C (or exit at once with ``--exit``).
+4. Print the dashboard pages' address with a staff token from the fake Saleor
+   (``/app/#standalone-token=…``): the overview with the demo shop's data, in a browser.
+5. Keep running until Ctrl-C (or exit at once with ``--exit``).
 """
 
 import os
@@ -24,6 +26,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ....testing.fake_saleor import FakeSaleor, money
+
+
+#: How long the printed dashboard link works (Saleor's own dashboard tokens last minutes).
+STANDALONE_TOKEN_HOURS = 12
 
 
 def seed_history(fake: FakeSaleor, customers: int = 40, seed: int = 7) -> None:
@@ -172,6 +178,18 @@ class Command(BaseCommand):
         say(f"  manifest:        {app_url}/api/manifest   (install it into a real Saleor from here)")
         say(f"  health:          {app_url}/healthz")
         say(f"  deliveries:      {app_url}/admin/ (after manage.py createsuperuser)")
+        say(self.style.MIGRATE_HEADING("\nThe dashboard pages, outside a Saleor dashboard"))
+        say(f"  {self.dashboard_url(app_url, fake)}")
+        say(f"  (a staff token from the fake Saleor, valid {STANDALONE_TOKEN_HOURS} hours; open it in a browser)")
+
+    def dashboard_url(self, app_url: str, fake: FakeSaleor) -> str:
+        """The overview with a staff token minted by the fake Saleor, as the dashboard would hand it over."""
+        token = fake.issue_thirdparty_token(
+            user_permissions=["MANAGE_USERS", "MANAGE_DISCOUNTS"],
+            email="demo-staff@example.com",
+            exp=int(time.time()) + STANDALONE_TOKEN_HOURS * 3600,
+        )
+        return f"{app_url}/app/#standalone-token={token}"
 
     def lapsed_customer(self, fake: FakeSaleor) -> dict:
         from ....customers.models import Customer
