@@ -14,6 +14,17 @@ def saleor_schema():
     return load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_installations():
+    """Each test starts without installations cached by an earlier one (the database was
+    rolled back under them; a fake Saleor may get an earlier one's port, so its URL)."""
+    from saleor_lifecycle.saleor_app.models import active_installations
+
+    active_installations.forget()
+    yield
+    active_installations.forget()
+
+
 @pytest.fixture
 def fake_saleor():
     """A running fake Saleor: JWKS, signed deliveries, GraphQL against the 3.24 schema."""

@@ -1,13 +1,18 @@
 """Webhook ingestion: verify Saleor's signature, store each event once, queue it."""
 
+import base64
 import json
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from django.test import Client
 from jwcrypto import jwk
 
 from saleor_lifecycle.events.models import DeliveryStatus, WebhookDelivery
 from saleor_lifecycle.events.registry import WEBHOOKS
+from saleor_lifecycle.saleor_app.models import Installation, active_installations
 
 from .saleor_events import render
 
@@ -96,6 +101,34 @@ def test_an_uninstalled_shop_is_rejected(client, fake_saleor, installation):
     assert post(client, fake_saleor, "ORDER_CREATED", render(fake_saleor, "ORDER_CREATED")).status_code == 401
 
 
+def test_a_shop_deactivated_by_another_process_is_rejected_once_its_cached_installation_expires(
+    client, fake_saleor, installation, monkeypatch
+):
+    now = [1000.0]
+    monkeypatch.setattr(active_installations, "clock", lambda: now[0])
+    assert post(client, fake_saleor, "ORDER_CREATED", render(fake_saleor, "ORDER_CREATED")).status_code == 200
+
+    Installation.objects.filter(pk=installation.pk).update(is_active=False)  # no signal, as APP_DELETED does
+    now[0] += active_installations.ttl + 0.1
+
+    assert post(client, fake_saleor, "ORDER_UPDATED", render(fake_saleor, "ORDER_UPDATED")).status_code == 401
+
+
+def test_a_critical_header_parameter_it_does_not_understand_is_rejected(client, fake_saleor, installation):
+    body = json.dumps(render(fake_saleor, "ORDER_CREATED"), separators=(",", ":")).encode()
+    header = {"alg": "RS256", "kid": fake_saleor.kid, "b64": False, "crit": ["b64", "exp"], "exp": 1}
+    header_b64 = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    signature = fake_saleor.signing_key.get_op_key("sign").sign(
+        header_b64.encode() + b"." + body, padding.PKCS1v15(), hashes.SHA256()
+    )
+    signed = f"{header_b64}..{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+    response = post(client, fake_saleor, "ORDER_CREATED", body, headers={"Saleor-Signature": signed})
+
+    assert response.status_code == 401
+    assert "critical" in response.json()["error"]
+
+
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
@@ -124,3 +157,8 @@ def test_a_delivery_to_the_wrong_endpoint_is_malformed(client, fake_saleor, inst
     response = client.post("/api/webhooks/order-updated", data=body, content_type="application/json", headers=headers)
     assert response.status_code == 400
     assert "Saleor-Event" in response.json()["error"]
+
+
+def test_it_takes_deliveries_without_a_csrf_token(fake_saleor, installation):
+    strict = Client(enforce_csrf_checks=True)
+    assert post(strict, fake_saleor, "ORDER_CREATED", render(fake_saleor, "ORDER_CREATED")).status_code == 200

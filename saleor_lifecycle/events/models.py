@@ -1,4 +1,6 @@
-from django.db import models
+from functools import cache
+
+from django.db import connections, models, router
 from django.db.models import Q
 
 from ..saleor_app.models import Installation
@@ -16,6 +18,46 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     #: the body was not what the subscription asks for; answered 400, kept to inspect
     MALFORMED = "malformed", "Malformed"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def insert_once(self, delivery: "WebhookDelivery") -> bool:
+        """Insert ``delivery`` unless its event is stored already; return whether it was new.
+
+        One statement, ``INSERT ... ON CONFLICT (installation, event_type, body_sha256) DO
+        NOTHING RETURNING id`` (PostgreSQL and SQLite alike): no transaction of its own, no
+        IntegrityError to recover from when Saleor delivers the same event twice at once,
+        and the new row's id comes back in the same round trip. Sets ``delivery.pk`` when
+        it inserted; ``save()`` would take a transaction, a savepoint and an exception.
+        """
+        using = self._db or router.db_for_write(self.model, instance=delivery)
+        connection = connections[using]
+        sql, fields = _insert_once_statement(using)
+        values = [field.get_db_prep_save(field.pre_save(delivery, True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        delivery.pk = row[0]
+        delivery._state.adding, delivery._state.db = False, using
+        return True
+
+
+@cache
+def _insert_once_statement(using: str) -> tuple[str, list[models.Field]]:
+    """The SQL of ``insert_once`` on database ``using``, and the fields it takes, in order."""
+    meta = WebhookDelivery._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    [stored_once] = [c for c in meta.constraints if c.name == "delivery_stored_once"]
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in stored_once.fields)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
 
 
 class WebhookDelivery(models.Model):
@@ -41,6 +83,8 @@ class WebhookDelivery(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "webhook deliveries"

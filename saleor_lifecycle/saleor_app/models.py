@@ -1,6 +1,10 @@
+import threading
+import time
 from urllib.parse import urlsplit
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from ..core import crypto
 
@@ -52,3 +56,50 @@ def jwks_url_for(saleor_api_url: str) -> str:
     """Saleor publishes its signing keys at the API origin's ``/.well-known/jwks.json``."""
     parts = urlsplit(saleor_api_url)
     return f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
+
+
+class ActiveInstallations:
+    """Active installations by Saleor API URL, each kept ``ttl`` seconds per process.
+
+    The webhook view needs the installation on every delivery, and building the ORM
+    query for it cost more CPU than the rest of the request's database work together.
+    Saving or deleting an installation in this process forgets it at once; a change
+    made elsewhere (another web process, or ``.update()`` as APP_DELETED's receiver
+    does) is seen within ``ttl`` seconds. Unknown and inactive URLs are never kept.
+    """
+
+    def __init__(self, ttl: float, clock=time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Installation]] = {}
+
+    def get(self, saleor_api_url: str) -> Installation | None:
+        now = self.clock()
+        entry = self._entries.get(saleor_api_url)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        installation = Installation.objects.active().filter(saleor_api_url=saleor_api_url).first()
+        with self._lock:
+            if installation is None:
+                self._entries.pop(saleor_api_url, None)
+            else:
+                self._entries[saleor_api_url] = (now + self.ttl, installation)
+        return installation
+
+    def forget(self, saleor_api_url: str | None = None) -> None:
+        """Drop one URL's entry, or all of them."""
+        with self._lock:
+            if saleor_api_url is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(saleor_api_url, None)
+
+
+#: what the webhook view verifies deliveries against (see ``ActiveInstallations``)
+active_installations = ActiveInstallations(ttl=5.0)
+
+
+@receiver([post_save, post_delete], sender=Installation, dispatch_uid="forget-active-installation")
+def forget_active_installation(sender, instance: Installation, **kwargs) -> None:
+    active_installations.forget(instance.saleor_api_url)
