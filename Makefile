@@ -12,6 +12,11 @@ demo:
 test:
 	bin/test
 
+# Every benchmark (about ten minutes): each prints its figures, the last line `name: value unit`.
 bench:
 	bin/bootstrap
 	.venv/bin/python bench/webhook_ingest.py
+	.venv/bin/python bench/stages.py
+	.venv/bin/python bench/scheduler.py
+	.venv/bin/python bench/send.py
+	.venv/bin/python bench/clv_fit.py
