@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import secrets
 import pickle
 import resource
 import shutil
@@ -568,3 +569,50 @@ if __name__ == "__main__":
         sys.exit(loadgen_main(sys.argv[2:]))
     print("usage: _support.py loadgen PORT REQUESTS_FILE CONCURRENCY", file=sys.stderr)
     sys.exit(2)
+
+
+# --- Django on the bench's own PostgreSQL ------------------------------------------------
+
+#: what ``--durable`` turns back on
+DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def postgres_settings(defaults: dict[str, str], *, durable: bool, overrides: list[str]) -> dict[str, str]:
+    """The bench's PostgreSQL settings: its defaults, DURABLE on with ``--durable``, then
+    each ``--pg name=value``."""
+    settings = dict(defaults)
+    if durable:
+        settings.update({name: "on" for name in DURABLE})
+    for item in overrides:
+        name, _, value = item.partition("=")
+        settings[name.strip()] = value.strip()
+    return settings
+
+
+def start_django(stack: "Stack", pg_settings: dict[str, str], shown: list[str]) -> str:
+    """Start PostgreSQL with ``pg_settings``, set Django up on it with the production
+    settings, migrate, and return a line naming the server's version and ``shown`` settings."""
+    database_url = stack.start_postgres(pg_settings)
+    for key in ("DEBUG", "LIFECYCLE_TESTING", "CELERY_TASK_ALWAYS_EAGER"):
+        os.environ.pop(key, None)
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "saleor_lifecycle.config.settings",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "VAR_DIR": str(stack.dir / "var"),
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",
+    })
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [shown])
+        values = {name: f"{setting}{'' if unit in (None, '') else ' ' + unit}" for name, setting, unit in cursor.fetchall()}
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return f"PostgreSQL {version}: " + ", ".join(f"{name}={values.get(name, '?')}" for name in shown)

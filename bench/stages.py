@@ -53,7 +53,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import signal
 import sys
 import time
@@ -81,7 +80,6 @@ DEFAULT_PG_SETTINGS = {
     "shared_buffers": "1GB",
     "logging_collector": "off",
 }
-DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
 #: the shop's purchase model, as a nightly fit would store it (bench/clv_fit.py's truth, in days)
 FIT = {"purchase_params": {"r": 0.8, "alpha": 80.0, "a": 0.7, "b": 3.0},
        "spend_params": {"p": 6.0, "q": 4.0, "gamma": 15.0}}
@@ -640,42 +638,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.alarm(budget)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
 
-    pg_settings = dict(DEFAULT_PG_SETTINGS)
-    if args.durable:
-        pg_settings.update({name: "on" for name in DURABLE})
-    for item in args.pg:
-        name, _, value = item.partition("=")
-        pg_settings[name.strip()] = value.strip()
-
+    pg_settings = support.postgres_settings(DEFAULT_PG_SETTINGS, durable=args.durable, overrides=args.pg)
     with support.Stack(prefix="lifecycle-bench-stages.") as stack:
-        database_url = stack.start_postgres(pg_settings)
-        for key in ("DEBUG", "LIFECYCLE_TESTING", "CELERY_TASK_ALWAYS_EAGER"):
-            os.environ.pop(key, None)
-        os.environ.update({
-            "DJANGO_SETTINGS_MODULE": "saleor_lifecycle.config.settings",
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "VAR_DIR": str(stack.dir / "var"),
-            "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "600",
-        })
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        print(support.start_django(stack, pg_settings, SHOWN_PG_SETTINGS))
         from django.db import connection
 
         from saleor_lifecycle.customers.signals import stage_changed
         from saleor_lifecycle.saleor_app.models import Installation
 
-        call_command("migrate", verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [SHOWN_PG_SETTINGS])
-            shown = {name: f"{setting}{'' if unit in (None, '') else ' ' + unit}"
-                     for name, setting, unit in cursor.fetchall()}
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-        print(f"PostgreSQL {version}: " + ", ".join(f"{name}={shown.get(name, '?')}" for name in SHOWN_PG_SETTINGS))
         print(f"(units as pg_settings gives them: 8kB pages for shared_buffers/effective_cache_size; overrides: "
               f"{', '.join(args.pg) or 'none'}); machine: {os.cpu_count()} cores")
         print(f"stage_changed receivers connected: {len(stage_changed.receivers)} "
