@@ -5,7 +5,7 @@
 demo:
 	bin/bootstrap
 	bin/build-extension
-	.venv/bin/python manage.py migrate --noinput
+	DEBUG=1 .venv/bin/python manage.py migrate --noinput
 	DEBUG=1 .venv/bin/python manage.py demo
 
 # The whole test suite on SQLite, then on PostgreSQL + Redis.
