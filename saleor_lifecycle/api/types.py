@@ -84,6 +84,7 @@ EnrollmentStatus = graphene.Enum(
 )
 
 _MESSAGE_STATUSES = {
+    StepRunStatus.QUEUED: "About to be sent.",
     StepRunStatus.SENDING: "Being sent now.",
     StepRunStatus.SENT: "Sent.",
     StepRunStatus.RETRYING: "Sending failed for now; tried again later.",

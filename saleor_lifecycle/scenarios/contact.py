@@ -10,7 +10,7 @@ from ..customers.models import Customer
 from .models import ContactPolicy, StepRun, StepRunStatus
 
 #: sends that count against the budget: done, under way, or possibly done
-COUNTED = [StepRunStatus.SENT, StepRunStatus.SENDING, StepRunStatus.UNCERTAIN]
+COUNTED = [StepRunStatus.SENT, StepRunStatus.QUEUED, StepRunStatus.SENDING, StepRunStatus.UNCERTAIN]
 
 
 def outside_quiet_hours(moment: datetime, policy: ContactPolicy) -> datetime:

@@ -119,10 +119,11 @@ def run_enrollment(enrollment_id: int, lease: datetime, now: datetime, services:
 #: Each round moves every enrollment still running past one send, and links only point
 #: forward, so a valid scenario ends long before this; it stops a bug from looping.
 MAX_ROUNDS = 64
-#: At most this many enrollments a round. A round's emails are committed as "sending"
-#: before the first goes out, so a worker killed mid-round leaves at most this many
-#: "uncertain" (maybe sent, never sent again); larger rounds spread the round's few
-#: statements over more steps.
+#: At most this many enrollments a round. A round's emails are committed as "queued"
+#: before the first goes out and each is marked "sending" just before it goes, so a worker
+#: killed mid-round leaves one "uncertain" (maybe sent, never sent again) and the rest to
+#: whoever picks the enrollments up; larger rounds spread the round's few statements over
+#: more steps.
 ROUND_SIZE = 25
 
 
@@ -133,10 +134,10 @@ def run_batch(ids: list[int], lease: datetime, now: datetime, services: Services
        active) and read what their steps need, for all of them at once (:class:`Round`).
     2. Walk each one's steps in memory (exit checks, waits, branches, sends decided)
        until it waits, ends, is deferred or has an email to send.
-    3. In the same transaction write the outcome: new step runs (committed *before*
-       anything is sent) and the enrollments' positions, in a few statements.
-    4. After the commit, deliver each email; the enrollments whose email went out go on
-       in the next round, from the step after it.
+    3. In the same transaction write the outcome: new step runs ("queued", committed
+       *before* anything is sent) and the enrollments' positions, in a few statements.
+    4. After the commit, deliver each email, marking its run "sending" first; the
+       enrollments whose email went out go on in the next round, from the step after it.
     """
     batch = Batch(lease, now)
     pending = sorted(ids)
@@ -310,6 +311,10 @@ class Round:
         if run is not None and run.status in SETTLED:
             enrollment.step_key = definition.following(step)
             return DONE
+        if run is not None and run.status == StepRunStatus.QUEUED:
+            # Queued by a worker whose lease ended before it got to it: still unsent.
+            # ``deliver`` sends it only if it is the one to mark it "sending".
+            return run
         if run is not None and run.status == StepRunStatus.SENDING:
             if now - run.started_at < UNCERTAIN_AFTER:
                 return None
@@ -342,7 +347,7 @@ class Round:
         return self.save_run(
             enrollment, step, run,
             {"customer": customer, "template": step.template, "marketing": step.marketing,
-             "status": StepRunStatus.SENDING, "attempts": (run.attempts if run else 0) + 1, "started_at": now},
+             "status": StepRunStatus.QUEUED, "attempts": (run.attempts if run else 0) + 1, "started_at": now},
         )
 
     def save_run(self, enrollment: Enrollment, step: Step, run: StepRun | None, fields: dict) -> StepRun:
@@ -433,7 +438,10 @@ def deliver(
     """Outside any transaction: issue the offer, send, then record the outcome.
 
     Returns whether it was sent; the enrollment goes on only then (the next round finds
-    the run sent and moves past the step)."""
+    the run sent and moves past the step). A run another worker has marked "sending"
+    is theirs: nothing is done with it here."""
+    if not start_sending(run):
+        return False
     try:
         extra = message_context(enrollment)
         if step.offer is not None:
@@ -465,7 +473,20 @@ def deliver(
     return True
 
 
-#: once per email sent, so written out rather than compiled by the ORM each time
+#: once per email, so written out rather than compiled by the ORM each time
+START_SENDING_SQL = f"UPDATE {StepRun._meta.db_table} SET status = %s WHERE id = %s AND status = %s"
+
+
+def start_sending(run: StepRun) -> bool:
+    """Mark a queued run "sending" (its own transaction); False if it was not queued any more."""
+    with connection.cursor() as cursor:
+        cursor.execute(START_SENDING_SQL, [StepRunStatus.SENDING.value, run.pk, StepRunStatus.QUEUED.value])
+        taken = cursor.rowcount == 1
+    if taken:
+        run.status = StepRunStatus.SENDING
+    return taken
+
+
 MARK_SENT_SQL = f"UPDATE {StepRun._meta.db_table} SET status = %s, sent_at = %s, error = '', message_id = %s WHERE id = %s"
 
 

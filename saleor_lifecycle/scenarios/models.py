@@ -123,6 +123,9 @@ class Enrollment(models.Model):
 
 
 class StepRunStatus(models.TextChoices):
+    #: committed with its round, not yet handed to the sender: whichever worker marks it
+    #: "sending" first sends it, so a worker that dies before that loses nothing
+    QUEUED = "queued", "Queued"
     #: the send is under way (committed before sending, so a crash never sends twice)
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"

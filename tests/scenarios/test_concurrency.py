@@ -238,12 +238,12 @@ def test_it_runs_each_step_once_when_two_workers_claim_the_same_due_enrollments(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_never_resends_a_killed_workers_email_and_runs_the_rest_of_its_batch(tmp_path, workers):
+def test_it_never_resends_a_killed_workers_email_and_sends_the_rest_of_its_batch(tmp_path, workers):
     customers, victim_batch, round_size = 40, 8, 3
     shop_with_due_enrollments(ONE_SEND, customers)
 
-    # 1. The victim claims 8, commits a round of 3 step runs ("sending"), sends the first
-    #    and is killed inside its sender: sent, not recorded.
+    # 1. The victim claims 8, commits a round of 3 step runs ("queued"), marks the first
+    #    "sending", sends it and is killed inside its sender: sent, not recorded.
     victim = Worker("victim", tmp_path, NOW, batch=victim_batch, mode="hang", round_size=round_size)
     workers.append(victim)
     victim.start()
@@ -254,8 +254,9 @@ def test_it_never_resends_a_killed_workers_email_and_runs_the_rest_of_its_batch(
     lease_end = NOW + engine.LEASE
     held = set(Enrollment.objects.filter(next_run_at=lease_end).values_list("pk", flat=True))
     assert len(held) == victim_batch
-    committed = {pk for pk, (_, _, status, _) in runs().items() if status == StepRunStatus.SENDING}
-    assert in_flight in committed and len(committed) == round_size
+    committed = {pk: status for pk, (_, _, status, _) in runs().items()}
+    assert len(committed) == round_size
+    assert committed == {pk: StepRunStatus.SENDING if pk == in_flight else StepRunStatus.QUEUED for pk in committed}
 
     # 2. Another worker at the same moment runs everything else; the victim's leased batch
     #    is not due for it.
@@ -265,28 +266,29 @@ def test_it_never_resends_a_killed_workers_email_and_runs_the_rest_of_its_batch(
     assert survivor.finish() == customers - victim_batch
     assert set(Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).values_list("pk", flat=True)) == held
 
-    # 3. The lease has ended: a worker picks the batch up. The enrollments the victim never
-    #    reached are sent; the step runs it had committed may have gone out, so they wait.
+    # 3. The lease has ended: a worker picks the batch up. Everything the victim had not
+    #    started sending is sent, its queued runs too; the one in flight may have gone out,
+    #    so it waits.
     rescuer = Worker("rescuer", tmp_path, NOW + engine.LEASE + timedelta(minutes=1), batch=10)
     workers.append(rescuer)
     rescuer.start()
     assert rescuer.finish() == victim_batch
-    assert len(rescuer.mailbox()) == victim_batch - round_size
-    assert {status for pk, (_, _, status, _) in runs().items() if pk in committed} == {StepRunStatus.SENDING}
+    assert len(rescuer.mailbox()) == victim_batch - 1
+    assert runs()[in_flight][2] == StepRunStatus.SENDING
 
-    # 4. Past the uncertainty window they become "uncertain" and the enrollments go on,
+    # 4. Past the uncertainty window it becomes "uncertain" and its enrollment goes on,
     #    without a second email.
     later = NOW + engine.LEASE + engine.UNCERTAIN_AFTER + timedelta(minutes=5)
     closer = Worker("closer", tmp_path, later, batch=10)
     workers.append(closer)
     closer.start()
-    assert closer.finish() == round_size
+    assert closer.finish() == 1
     assert closer.mailbox() == []
 
     step_runs = runs()
     statuses = {pk: status for pk, (_, _, status, _) in step_runs.items()}
-    assert {pk for pk, status in statuses.items() if status == StepRunStatus.UNCERTAIN} == committed
-    assert {pk for pk, status in statuses.items() if status == StepRunStatus.SENT} == set(statuses) - committed
+    assert {pk for pk, status in statuses.items() if status == StepRunStatus.UNCERTAIN} == {in_flight}
+    assert {pk for pk, status in statuses.items() if status == StepRunStatus.SENT} == set(statuses) - {in_flight}
     assert Counter(enrollment for enrollment, _, _, _ in step_runs.values()) == {
         pk: 1 for pk in Enrollment.objects.values_list("pk", flat=True)
     }

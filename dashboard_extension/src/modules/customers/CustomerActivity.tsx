@@ -9,6 +9,7 @@ import { formatDateTime } from "../../format/numbers";
 import { ErrorState, Loading } from "../../ui/states";
 
 const STATUS: Record<MessageStatus, { label: string; tone: string }> = {
+  QUEUED: { label: "queued", tone: "badge--info" },
   SENDING: { label: "sending", tone: "badge--info" },
   SENT: { label: "sent", tone: "badge--success" },
   RETRYING: { label: "retrying", tone: "badge--warning" },
