@@ -28,30 +28,24 @@ DEFAULT_FLOW_DAYS = 30
 MAX_FLOW_DAYS = 730
 
 
-def _finite(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
+def finite_float(attribute: str, **kwargs) -> graphene.Float:
+    """A Float read from ``attribute``, null where that number has no value (NaN for an
+    empty group, an infinite bound for an open interval): GraphQL carries neither."""
+
+    def resolve(parent, info) -> float | None:
+        value = float(getattr(parent, attribute))
+        return value if math.isfinite(value) else None
+
+    return graphene.Float(resolver=resolve, **kwargs)
 
 
 class ConfidenceInterval(graphene.ObjectType):
     """An estimate with its 95 % interval; null bounds: unbounded, null estimate: no data."""
 
-    estimate = graphene.Float()
-    low = graphene.Float()
-    high = graphene.Float()
+    estimate = finite_float("estimate")
+    low = finite_float("low")
+    high = finite_float("high")
     significant = graphene.Boolean(required=True, description="The interval excludes no effect (0).")
-
-    @staticmethod
-    def resolve_estimate(interval, info):
-        return _finite(interval.estimate)
-
-    @staticmethod
-    def resolve_low(interval, info):
-        return _finite(interval.low)
-
-    @staticmethod
-    def resolve_high(interval, info):
-        return _finite(interval.high)
 
 
 class GroupOutcome(graphene.ObjectType):
@@ -59,18 +53,10 @@ class GroupOutcome(graphene.ObjectType):
 
     customers = graphene.Int(required=True)
     converted = graphene.Int(required=True, description="Of them, who ordered within the attribution window.")
-    conversion_rate = graphene.Float(description="converted / customers; null for an empty group.")
+    conversion_rate = finite_float("conversion_rate", description="converted / customers; null for an empty group.")
     revenue = graphene.Float(required=True, description="Net of refunds.")
-    revenue_per_customer = graphene.Float(description="Null for an empty group.")
+    revenue_per_customer = finite_float("revenue_per_customer", description="Null for an empty group.")
     discount_cost = graphene.Float(required=True, description="What the scenario's codes took off.")
-
-    @staticmethod
-    def resolve_conversion_rate(group, info):
-        return _finite(group.conversion_rate)
-
-    @staticmethod
-    def resolve_revenue_per_customer(group, info):
-        return _finite(group.revenue_per_customer)
 
 
 class Uplift(graphene.ObjectType):
@@ -78,8 +64,8 @@ class Uplift(graphene.ObjectType):
 
     treatment = graphene.Field(GroupOutcome, required=True)
     holdout = graphene.Field(GroupOutcome, required=True)
-    conversion_treatment = graphene.Float()
-    conversion_holdout = graphene.Float()
+    conversion_treatment = finite_float("conversion_treatment")
+    conversion_holdout = finite_float("conversion_holdout")
     absolute_uplift = graphene.Field(
         ConfidenceInterval, required=True, description="Difference in conversion rates (0.031 = 3.1 points)."
     )
@@ -95,14 +81,6 @@ class Uplift(graphene.ObjectType):
     minimum_detectable_effect = graphene.Float(required=True)
     confidence = graphene.Float(required=True)
     verdict = graphene.String(required=True, description="The result in plain words.")
-
-    @staticmethod
-    def resolve_conversion_treatment(report, info):
-        return _finite(report.conversion_treatment)
-
-    @staticmethod
-    def resolve_conversion_holdout(report, info):
-        return _finite(report.conversion_holdout)
 
 
 class ScenarioStepReport(graphene.ObjectType):
