@@ -110,42 +110,44 @@ def score_customers(
 ) -> CustomerScores:
     """All predictions for all customers in one pass (defaults assume days).
 
-    The BG/NBD forecasts depend on (x, t_x, T) only, so they are computed once per
-    distinct row and spread back: with whole-day times a million customers are a few
-    hundred thousand rows (and the costly hypergeometric terms depend on (x, T) alone,
-    fewer still; see :mod:`.bgnbd`).
+    The inputs are checked once, here. The BG/NBD forecasts depend on (x, t_x, T) only,
+    so for a large base they are computed once per distinct row and spread back: with
+    whole-day times a million customers are a few hundred thousand rows (and the costly
+    hypergeometric terms depend on (x, T) alone, fewer still; see :mod:`.bgnbd`). One
+    customer (a new order rescores them) costs about a tenth of a millisecond.
     """
+    purchases = bgnbd.checked_params(purchase_params)
+    bgnbd.check_at_risk_options(alive_threshold, overdue_factor)
+    bgnbd.check_discounting(months, month_length, monthly_discount_rate)
     x_arr, t_x_arr, T_arr = bgnbd.summary_arrays(x, t_x, T)
-    grouped = group_rows(x_arr, t_x_arr, T_arr)
-    gx, gt_x, gT = grouped.columns
-    spread = grouped.inverse
+    if len(x_arr) >= bgnbd.DEDUPLICATE_FROM:
+        grouped = group_rows(x_arr, t_x_arr, T_arr)
+        (gx, gt_x, gT), spread = grouped.columns, grouped.inverse
+    else:
+        (gx, gt_x, gT), spread = (x_arr, t_x_arr, T_arr), slice(None)
 
-    expected = {
-        float(h): bgnbd.expected_purchases(purchase_params, gx, gt_x, gT, float(h))[spread] for h in horizons
-    }
-    at_risk = bgnbd.at_risk_moment(
-        purchase_params, gx, gt_x, gT, threshold=alive_threshold, factor=overdue_factor
-    )
+    # P(alive) once, and every horizon's expectation (the forecasts', then each month's
+    # for the CLV) in one evaluation.
+    p_alive = bgnbd.forecast_p_alive(purchases, gx, gt_x, gT)
+    with_spend = spend_params is not None
+    ends = [*horizons, *(bgnbd.month_ends(months, float(month_length)) if with_spend else ())]
+    alive = bgnbd.forecast_alive_purchases(purchases, gx, gT, ends)
+    expected = {float(h): (p_alive * alive[:, index])[spread] for index, h in enumerate(horizons)}
     expected_spend = clv = None
-    if spend_params is not None:
+    if with_spend:
         if m_x is None:
             raise ValueError("m_x is required with spend parameters")
         expected_spend = gammagamma.conditional_expected_spend(spend_params, x_arr, m_x)
-        transactions = bgnbd.discounted_expected_purchases(
-            purchase_params,
-            gx,
-            gt_x,
-            gT,
-            periods=months,
-            period_length=month_length,
-            discount_rate=monthly_discount_rate,
-        )
+        transactions = p_alive * bgnbd.discounted_sum(alive[:, len(horizons):], float(monthly_discount_rate))
         clv = transactions[spread] * expected_spend
     return CustomerScores(
-        p_alive=bgnbd.probability_alive(purchase_params, gx, gt_x, gT)[spread],
+        p_alive=p_alive[spread],
         expected_purchases=expected,
-        time_to_next_purchase=bgnbd.expected_time_to_next_purchase(purchase_params, gx, gt_x, gT)[spread],
-        at_risk=AtRiskMoment(at_risk.by_p_alive[spread], at_risk.by_interval[spread]),
+        time_to_next_purchase=bgnbd.forecast_time_to_next_purchase(purchases, gx, gT)[spread],
+        at_risk=AtRiskMoment(
+            bgnbd.forecast_p_alive_below(purchases, gx, gt_x, gT, alive_threshold)[spread],
+            bgnbd.forecast_overdue(purchases, gx, gt_x, gT, overdue_factor)[spread],
+        ),
         expected_spend=expected_spend,
         clv=clv,
     )

@@ -20,6 +20,7 @@ Every function is vectorised over numpy arrays (scalars broadcast).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,7 +45,9 @@ from .summary import (
 #: Mean days in a month: the default discounting period when times are in days.
 DAYS_PER_MONTH = 365.25 / 12
 #: Below this many customers the per-(x, T) de-duplication in the forecasts is not worth it.
-_DEDUPLICATE_FROM = 4096
+DEDUPLICATE_FROM = 4096
+#: Rows per block when a forecast evaluates several horizons at once (rows x horizons values).
+_ROWS_PER_BLOCK = 8192
 
 
 class BGNBDParams(NamedTuple):
@@ -95,11 +98,23 @@ def summary_arrays(x: object, t_x: object, T: object) -> tuple[FloatArray, Float
     return x_arr, t_x_arr, T_arr
 
 
-def _params(params: BGNBDParams | tuple[float, float, float, float]) -> BGNBDParams:
+def checked_params(params: BGNBDParams | tuple[float, float, float, float]) -> BGNBDParams:
     checked = BGNBDParams(*(float(v) for v in params))
     if not all(math.isfinite(v) and v > 0 for v in checked):
         raise ValueError(f"BG/NBD parameters must be positive and finite, got {checked}")
     return checked
+
+
+def check_discounting(periods: int, period_length: float, discount_rate: float) -> None:
+    if periods < 0 or period_length <= 0 or discount_rate <= -1:
+        raise ValueError("periods >= 0, period_length > 0 and discount_rate > -1 are required")
+
+
+def check_at_risk_options(threshold: float, factor: float) -> None:
+    if not 0.0 < threshold < 1.0:
+        raise ValueError("threshold must be strictly between 0 and 1")
+    if factor <= 0:
+        raise ValueError("factor must be positive")
 
 
 # --- likelihood ----------------------------------------------------------------------------
@@ -116,7 +131,7 @@ def log_likelihood_individual(
     The ratio of the second term to the first is (a/(b+x-1)) ((alpha+T)/(alpha+t_x))^(r+x)
     (the Beta functions share Gamma(a+b+x)), so log L = log(first) + softplus(log ratio).
     """
-    r, alpha, a, b = _params(params)
+    r, alpha, a, b = checked_params(params)
     x, t_x, T = summary_arrays(x, t_x, T)
     base = (
         special.gammaln(r + x)
@@ -283,7 +298,7 @@ def log_likelihood_and_gradient(
     Undoing the rescaling: alpha' = alpha / s and t' = t / s leave r, a, b unchanged and
     shift the log-likelihood by -sum(w x) log s (each customer's x purchase densities).
     """
-    checked = _params(params)
+    checked = checked_params(params)
     x_arr, t_x_arr, T_arr = summary_arrays(x, t_x, T)
     data = _fit_data(x_arr, t_x_arr, T_arr, as_weights(weights, len(x_arr)))
     theta = np.log([checked.r, checked.alpha / data.time_scale, checked.a, checked.b])
@@ -346,7 +361,7 @@ def fit(
     if initial is None:
         theta0 = _starting_point(data)
     else:
-        start = _params(initial)
+        start = checked_params(initial)
         theta0 = np.log([start.r, start.alpha / data.time_scale, start.a, start.b])
     optimum = maximize_in_log_space(
         lambda theta: _neg_log_likelihood_and_gradient(theta, data),
@@ -373,6 +388,10 @@ def fit(
 
 
 # --- per-customer forecasts ------------------------------------------------------------------
+#
+# Each public forecast checks its inputs (``checked_params``, ``summary_arrays``) and hands
+# them to its ``forecast_*`` twin, which trusts them: ``score_customers`` checks once and
+# calls the twins, so rescoring one customer is not a dozen rounds of input checks.
 
 
 def probability_alive(
@@ -383,12 +402,14 @@ def probability_alive(
     (FHL 2008 note). It is 1 for x = 0: in the BG/NBD model nobody drops out before a
     repeat purchase.
     """
-    r, alpha, a, b = _params(params)
-    x, t_x, T = summary_arrays(x, t_x, T)
-    return special.expit(-_log_dead_to_alive(r, alpha, a, b, x, t_x, T))
+    return forecast_p_alive(checked_params(params), *summary_arrays(x, t_x, T))
 
 
-def _alive_expected_purchases(params: BGNBDParams, x: FloatArray, T: FloatArray, t: float) -> FloatArray:
+def forecast_p_alive(params: BGNBDParams, x: FloatArray, t_x: FloatArray, T: FloatArray) -> FloatArray:
+    return special.expit(-_log_dead_to_alive(*params, x, t_x, T))
+
+
+def _alive_expected_purchases(params: BGNBDParams, x: FloatArray, T: FloatArray, t: float | FloatArray) -> FloatArray:
     """Expected purchases in (T, T+t] for a customer known to be alive at T (needs x, T only):
 
     (a+b+x-1)/(a-1) * [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
@@ -396,11 +417,12 @@ def _alive_expected_purchases(params: BGNBDParams, x: FloatArray, T: FloatArray,
     which is FHL 2005 eq. (10) without its P(alive) factor (the posterior given "alive at T"
     is lambda ~ Gamma(r+x, alpha+T), p ~ Beta(a, b+x), fed into eq. 7). At a = 1 the
     expression is 0/0; a within 1e-6 of 1 is moved to 1 +- 1e-6, where it is continuous.
+    ``t`` may be an array of horizons that broadcasts against x and T.
     """
     r, alpha, a, b = params
     if abs(a - 1.0) < 1e-6:
         a = 1.0 + math.copysign(1e-6, a - 1.0)
-    if t <= 0:
+    if np.ndim(t) == 0 and t <= 0:
         return np.zeros_like(x)
     horizon_end = alpha + T + t
     log_ratio = np.log(alpha + T) - np.log(horizon_end)
@@ -414,7 +436,7 @@ def _per_x_and_T(x: FloatArray, T: FloatArray) -> tuple[FloatArray, FloatArray, 
     The hypergeometric term depends on x and T but not on t_x, and costs ~0.6 us per
     value: computing it once per distinct (x, T) makes scoring a million customers cheap.
     """
-    if len(x) < _DEDUPLICATE_FROM:
+    if len(x) < DEDUPLICATE_FROM:
         return x, T, None
     grouped = group_rows(x, T)
     return grouped.columns[0], grouped.columns[1], grouped.inverse
@@ -432,13 +454,35 @@ def expected_purchases(
     Equals P(alive) times the expectation for a customer known to be alive (see
     :func:`_alive_expected_purchases`).
     """
-    checked = _params(params)
-    x_arr, t_x_arr, T_arr = summary_arrays(x, t_x, T)
-    ux, uT, inverse = _per_x_and_T(x_arr, T_arr)
-    alive_expectation = _alive_expected_purchases(checked, ux, uT, float(t))
-    if inverse is not None:
-        alive_expectation = alive_expectation[inverse]
-    return probability_alive(checked, x_arr, t_x_arr, T_arr) * alive_expectation
+    return forecast_purchases(checked_params(params), *summary_arrays(x, t_x, T), float(t))
+
+
+def forecast_purchases(params: BGNBDParams, x: FloatArray, t_x: FloatArray, T: FloatArray, t: float) -> FloatArray:
+    return forecast_p_alive(params, x, t_x, T) * forecast_alive_purchases(params, x, T, [t])[:, 0]
+
+
+def forecast_alive_purchases(params: BGNBDParams, x: FloatArray, T: FloatArray, horizons: Sequence[float]) -> FloatArray:
+    """Expected purchases within each horizon for customers known to be alive, one column
+    per horizon (multiply by P(alive) for eq. 10): every horizon in one evaluation, per
+    distinct (x, T), a block of rows at a time."""
+    ux, uT, inverse = _per_x_and_T(x, T)
+    ends = np.asarray(horizons, dtype=np.float64)
+    alive = np.zeros((len(ux), len(ends)))
+    for start in range(0, len(ux) if len(ends) else 0, _ROWS_PER_BLOCK):
+        rows = slice(start, start + _ROWS_PER_BLOCK)
+        alive[rows] = _alive_expected_purchases(params, ux[rows, None], uT[rows, None], ends)
+    return alive[inverse] if inverse is not None else alive
+
+
+def month_ends(periods: int, period_length: float) -> FloatArray:
+    """The horizons whose expected purchases :func:`discounted_sum` discounts."""
+    return period_length * np.arange(1, periods + 1, dtype=np.float64)
+
+
+def discounted_sum(cumulative: FloatArray, discount_rate: float) -> FloatArray:
+    """sum_k (C_k - C_{k-1}) / (1 + d)^k over the columns of cumulative expectations C_1..C_n."""
+    discount = (1.0 + discount_rate) ** -np.arange(1, cumulative.shape[1] + 1, dtype=np.float64)
+    return np.einsum("ij,j->i", np.diff(cumulative, axis=1, prepend=0.0), discount)
 
 
 def expected_purchases_new_customer(
@@ -448,7 +492,7 @@ def expected_purchases_new_customer(
 
     (a+b-1)/(a-1) * [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
     """
-    checked = _params(params)
+    checked = checked_params(params)
     t_arr = np.atleast_1d(np.asarray(t, dtype=np.float64))
     zeros = np.zeros_like(t_arr)
     return np.array([_alive_expected_purchases(checked, zeros[:1], zeros[:1], float(v))[0] for v in t_arr])
@@ -473,20 +517,23 @@ def discounted_expected_purchases(
     discounted by the whole k periods (end-of-period convention, slightly conservative).
     Multiplied by the expected spend per purchase this is the CLV over the horizon.
     """
-    if periods < 0 or period_length <= 0 or discount_rate <= -1:
-        raise ValueError("periods >= 0, period_length > 0 and discount_rate > -1 are required")
-    checked = _params(params)
-    x_arr, t_x_arr, T_arr = summary_arrays(x, t_x, T)
-    ux, uT, inverse = _per_x_and_T(x_arr, T_arr)
-    total = np.zeros_like(ux)
-    previous = np.zeros_like(ux)
-    for k in range(1, periods + 1):
-        current = _alive_expected_purchases(checked, ux, uT, k * period_length)
-        total += (current - previous) / (1.0 + discount_rate) ** k
-        previous = current
-    if inverse is not None:
-        total = total[inverse]
-    return probability_alive(checked, x_arr, t_x_arr, T_arr) * total
+    check_discounting(periods, period_length, discount_rate)
+    return forecast_discounted_purchases(
+        checked_params(params), *summary_arrays(x, t_x, T), periods, float(period_length), float(discount_rate)
+    )
+
+
+def forecast_discounted_purchases(
+    params: BGNBDParams,
+    x: FloatArray,
+    t_x: FloatArray,
+    T: FloatArray,
+    periods: int,
+    period_length: float,
+    discount_rate: float,
+) -> FloatArray:
+    cumulative = forecast_alive_purchases(params, x, T, month_ends(periods, period_length))
+    return forecast_p_alive(params, x, t_x, T) * discounted_sum(cumulative, discount_rate)
 
 
 def expected_time_to_next_purchase(
@@ -504,9 +551,12 @@ def expected_time_to_next_purchase(
     :func:`probability_alive`: a customer who has dropped out never buys again.
     The next order date is now + this value. ``t_x`` is accepted for a uniform signature.
     """
-    r, alpha, _a, _b = _params(params)
     x_arr, _t_x_arr, T_arr = summary_arrays(x, t_x, T)
-    return (alpha + T_arr) / (r + x_arr)
+    return forecast_time_to_next_purchase(checked_params(params), x_arr, T_arr)
+
+
+def forecast_time_to_next_purchase(params: BGNBDParams, x: FloatArray, T: FloatArray) -> FloatArray:
+    return (params.alpha + T) / (params.r + x)
 
 
 def expected_interpurchase_time(
@@ -519,9 +569,12 @@ def expected_interpurchase_time(
     does not grow while the customer stays silent, which makes it a fixed yardstick for
     "overdue" (:func:`time_until_overdue`).
     """
-    r, alpha, _a, _b = _params(params)
     x_arr, t_x_arr, _T = summary_arrays(x, t_x, t_x)
-    return (alpha + t_x_arr) / (r + x_arr)
+    return forecast_interpurchase_time(checked_params(params), x_arr, t_x_arr)
+
+
+def forecast_interpurchase_time(params: BGNBDParams, x: FloatArray, t_x: FloatArray) -> FloatArray:
+    return (params.alpha + t_x) / (params.r + x)
 
 
 def time_until_p_alive_below(
@@ -538,10 +591,14 @@ def time_until_p_alive_below(
     (a/(b+x-1)) ((alpha+T+s)/(alpha+t_x))^(r+x) = (1-threshold)/threshold in closed form:
     s = (alpha+t_x) * ((1-threshold)/threshold * (b+x-1)/a)^(1/(r+x)) - alpha - T.
     """
-    if not 0.0 < threshold < 1.0:
-        raise ValueError("threshold must be strictly between 0 and 1")
-    r, alpha, a, b = _params(params)
-    x, t_x, T = summary_arrays(x, t_x, T)
+    check_at_risk_options(threshold, 1.0)
+    return forecast_p_alive_below(checked_params(params), *summary_arrays(x, t_x, T), threshold)
+
+
+def forecast_p_alive_below(
+    params: BGNBDParams, x: FloatArray, t_x: FloatArray, T: FloatArray, threshold: float
+) -> FloatArray:
+    r, alpha, a, b = params
     x_safe = np.maximum(x, 1.0)
     log_target = math.log((1.0 - threshold) / threshold) + np.log(b + x_safe - 1) - math.log(a)
     crossing_age = (alpha + t_x) * np.exp(log_target / (r + x_safe)) - alpha
@@ -557,11 +614,13 @@ def time_until_overdue(
 ) -> FloatArray:
     """The earliest s >= 0 at which the time since the last purchase, T + s - t_x, reaches
     ``factor`` times :func:`expected_interpurchase_time`; 0 if already overdue."""
-    if factor <= 0:
-        raise ValueError("factor must be positive")
-    x_arr, t_x_arr, T_arr = summary_arrays(x, t_x, T)
-    limit = factor * expected_interpurchase_time(params, x_arr, t_x_arr)
-    return np.maximum(limit - (T_arr - t_x_arr), 0.0)
+    check_at_risk_options(0.5, factor)
+    return forecast_overdue(checked_params(params), *summary_arrays(x, t_x, T), factor)
+
+
+def forecast_overdue(params: BGNBDParams, x: FloatArray, t_x: FloatArray, T: FloatArray, factor: float) -> FloatArray:
+    limit = factor * forecast_interpurchase_time(params, x, t_x)
+    return np.maximum(limit - (T - t_x), 0.0)
 
 
 def at_risk_moment(
@@ -596,7 +655,7 @@ def simulate(
     are N sorted uniforms on (0, T], hence t_x = T * Beta(x, N - x + 1) (the x-th order
     statistic) — exact, and vectorised without simulating each purchase.
     """
-    r, alpha, a, b = _params(params)
+    r, alpha, a, b = checked_params(params)
     T_arr = as_array("T", T)
     n = len(T_arr)
     rate = rng.gamma(r, 1.0 / alpha, n)
