@@ -3,6 +3,7 @@ import pytest
 from saleor_lifecycle.mail.models import MailSettings
 from saleor_lifecycle.offers.issuer import SaleorOfferIssuer
 from saleor_lifecycle.scenarios.engine import Services
+from saleor_lifecycle.scenarios.enrollment import cached_scenarios
 from saleor_lifecycle.scenarios.messages import OutgoingMessage, SendError
 from saleor_lifecycle.scenarios.models import Scenario
 from saleor_lifecycle.testing.fake_saleor import load_schema
@@ -15,14 +16,15 @@ def saleor_schema():
 
 
 @pytest.fixture(autouse=True)
-def _forget_cached_installations():
-    """Each test starts without installations cached by an earlier one (the database was
-    rolled back under them; a fake Saleor may get an earlier one's port, so its URL)."""
-    from saleor_lifecycle.saleor_app.models import active_installations
+def _forget_cached_rows():
+    """Each test starts without installations, settings or scenarios cached by an earlier
+    one (the database was rolled back under them; a fake Saleor may get an earlier one's
+    port, so its URL)."""
+    from saleor_lifecycle.core import cache
 
-    active_installations.forget()
+    cache.forget_all()
     yield
-    active_installations.forget()
+    cache.forget_all()
 
 
 @pytest.fixture
@@ -97,6 +99,7 @@ def enable(installation):
     def enable(*keys: str, holdout_share: float = 0.0) -> None:
         scenarios = Scenario.objects.filter(installation=installation, key__in=keys)
         assert scenarios.update(enabled=True, holdout_share=holdout_share) == len(keys)
+        cached_scenarios.forget()  # .update() sends no signal: in production this takes a few seconds
         # Consent has tests of its own (tests/mail): here everyone may be mailed.
         MailSettings.objects.update_or_create(installation=installation, defaults={"mail_without_consent": True})
 

@@ -126,6 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and statements a connection runs again and again
+    # (every webhook's) prepared once: half the client and server time of each one
+    # (bench/stages.py). Behind a PgBouncer in transaction mode older than 1.21, set
+    # DATABASE_PREPARED_STATEMENTS=off.
+    prepared = os.environ.get("DATABASE_PREPARED_STATEMENTS", "on").lower() not in ("off", "0", "false", "no")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        # psycopg prepares a statement on its fifth run (Django turns this off by default)
+        prepare_threshold=5 if prepared else None,
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,7 +2,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
+from ..core import rows
+from ..core.cache import PerProcess
 from ..saleor_app.models import Installation
 from .stages import Stage, StageConfig
 
@@ -67,6 +71,25 @@ class LifecycleSettings(models.Model):
     def for_installation(cls, installation: Installation) -> "LifecycleSettings":
         settings, _ = cls.objects.get_or_create(installation=installation)
         return settings
+
+    @classmethod
+    def cached(cls, installation: Installation) -> "LifecycleSettings":
+        """The shop's settings as every order webhook reads them: kept a few seconds per
+        process (``core.cache``); read them, never save them."""
+        return cached_settings.get(installation.pk)
+
+
+def _load_settings(installation_id: int) -> LifecycleSettings:
+    found = rows.select(LifecycleSettings, "installation_id = %s", [installation_id])
+    return found[0] if found else LifecycleSettings.objects.get_or_create(installation_id=installation_id)[0]
+
+
+cached_settings = PerProcess(_load_settings, ttl=5.0)
+
+
+@receiver([post_save, post_delete], sender=LifecycleSettings, dispatch_uid="forget-cached-lifecycle-settings")
+def _forget_cached_settings(sender, instance: LifecycleSettings, **kwargs) -> None:
+    cached_settings.forget(instance.installation_id)
 
 
 class RFMSegment(models.TextChoices):

@@ -1,5 +1,3 @@
-import threading
-import time
 from urllib.parse import urlsplit
 
 from django.db import models
@@ -7,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from ..core import crypto
+from ..core.cache import PerProcess
 
 
 class InstallationQuerySet(models.QuerySet):
@@ -58,46 +57,16 @@ def jwks_url_for(saleor_api_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
 
 
-class ActiveInstallations:
-    """Active installations by Saleor API URL, each kept ``ttl`` seconds per process.
-
-    The webhook view needs the installation on every delivery, and building the ORM
-    query for it cost more CPU than the rest of the request's database work together.
-    Saving or deleting an installation in this process forgets it at once; a change
-    made elsewhere (another web process, or ``.update()`` as APP_DELETED's receiver
-    does) is seen within ``ttl`` seconds. Unknown and inactive URLs are never kept.
-    """
-
-    def __init__(self, ttl: float, clock=time.monotonic) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[float, Installation]] = {}
-
-    def get(self, saleor_api_url: str) -> Installation | None:
-        now = self.clock()
-        entry = self._entries.get(saleor_api_url)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        installation = Installation.objects.active().filter(saleor_api_url=saleor_api_url).first()
-        with self._lock:
-            if installation is None:
-                self._entries.pop(saleor_api_url, None)
-            else:
-                self._entries[saleor_api_url] = (now + self.ttl, installation)
-        return installation
-
-    def forget(self, saleor_api_url: str | None = None) -> None:
-        """Drop one URL's entry, or all of them."""
-        with self._lock:
-            if saleor_api_url is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(saleor_api_url, None)
+def _active_installation(saleor_api_url: str) -> "Installation | None":
+    return Installation.objects.active().filter(saleor_api_url=saleor_api_url).first()
 
 
-#: what the webhook view verifies deliveries against (see ``ActiveInstallations``)
-active_installations = ActiveInstallations(ttl=5.0)
+#: Active installations by Saleor API URL, for the webhook view: building the ORM query
+#: for every delivery cost more CPU than the rest of the request's database work together.
+#: An installation uninstalled elsewhere (another web process, or ``.update()`` as
+#: APP_DELETED's receiver does) is seen within the ttl; unknown and inactive URLs are
+#: never kept.
+active_installations = PerProcess(_active_installation, ttl=5.0, keep=lambda installation: installation is not None)
 
 
 @receiver([post_save, post_delete], sender=Installation, dispatch_uid="forget-active-installation")

@@ -3,7 +3,11 @@
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
+from ..core import rows
+from ..core.cache import PerProcess
 from ..customers.models import Customer
 from ..results.uplift import holdout_assignment
 from ..saleor_app.models import Installation
@@ -37,8 +41,36 @@ def save_version(scenario: Scenario, data: dict) -> ScenarioVersion:
 
 
 def enabled_scenarios(installation: Installation) -> list[tuple[Scenario, ScenarioDefinition]]:
-    scenarios = Scenario.objects.filter(installation=installation, enabled=True).select_related("current_version")
+    """The shop's enabled scenarios with their current definitions.
+
+    Asked on every stage change, order and checkout: kept a few seconds per process
+    (``core.cache``; saving a scenario here forgets its shop's entry). Read the scenarios,
+    never save them.
+    """
+    return cached_scenarios.get(installation.pk)
+
+
+def _load_enabled_scenarios(installation_id: int) -> list[tuple[Scenario, ScenarioDefinition]]:
+    scenarios = [
+        scenario
+        for scenario in rows.select(Scenario, "installation_id = %s AND enabled ORDER BY id", [installation_id])
+        if scenario.current_version_id is not None
+    ]
+    if scenarios:
+        ids = [scenario.current_version_id for scenario in scenarios]
+        placeholders = ", ".join(["%s"] * len(ids))
+        versions = {version.pk: version for version in rows.select(ScenarioVersion, f"id IN ({placeholders})", ids)}
+        for scenario in scenarios:
+            scenario.current_version = versions[scenario.current_version_id]
     return [(scenario, scenario.definition) for scenario in scenarios]
+
+
+cached_scenarios = PerProcess(_load_enabled_scenarios, ttl=5.0)
+
+
+@receiver([post_save, post_delete], sender=Scenario, dispatch_uid="forget-cached-scenarios")
+def _forget_cached_scenarios(sender, instance: Scenario, **kwargs) -> None:
+    cached_scenarios.forget(instance.installation_id)
 
 
 def enroll(
