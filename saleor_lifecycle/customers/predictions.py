@@ -8,6 +8,7 @@ why. A customer's new order rescores them at once from the stored parameters.
 """
 
 import logging
+import math
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -50,38 +51,75 @@ def summary(rows, now: datetime) -> tuple[np.ndarray, ...]:
     return np.array(ids), x, t_x, T, m_x
 
 
+def summary_one(customer: Customer, now: datetime) -> tuple[float, float, float, float]:
+    """:func:`summary` of one customer, in floats: (x, t_x, T, m_x)."""
+    first, last = customer.first_order_at.timestamp(), customer.last_order_at.timestamp()
+    t_x = max(last - first, 0) / DAY
+    T = max(now.timestamp() - first, t_x * DAY) / DAY
+    return customer.orders_count - 1, t_x, T, float(customer.total_spent) / max(customer.orders_count, 1)
+
+
+def _models(fit: PredictionFit) -> tuple[predict.BGNBDParams, predict.GammaGammaParams | None]:
+    spend = predict.GammaGammaParams(**fit.spend_params) if fit.spend_params else None
+    return predict.BGNBDParams(**fit.purchase_params), spend
+
+
+def _options(settings: LifecycleSettings) -> dict:
+    return {
+        "months": settings.clv_months,
+        "monthly_discount_rate": settings.monthly_discount_rate,
+        "alive_threshold": settings.alive_threshold,
+        "overdue_factor": settings.overdue_factor,
+    }
+
+
 def score(fit: PredictionFit, settings: LifecycleSettings, x, t_x, T, m_x, now: datetime) -> list[dict]:
     """The score fields for each customer of the arrays."""
-    purchase = predict.BGNBDParams(**fit.purchase_params)
-    spend = predict.GammaGammaParams(**fit.spend_params) if fit.spend_params else None
-    scores = predict.score_customers(
-        purchase, spend, x, t_x, T, m_x if spend else None,
-        months=settings.clv_months,
-        monthly_discount_rate=settings.monthly_discount_rate,
-        alive_threshold=settings.alive_threshold,
-        overdue_factor=settings.overdue_factor,
-    )
-    soonest = np.minimum(scores.at_risk.by_p_alive, scores.at_risk.by_interval)
-    rows = []
-    for index in range(len(x)):
-        until_at_risk = soonest[index]
-        rows.append(
-            {
-                "p_alive": float(scores.p_alive[index]),
-                "expected_orders_30": float(scores.expected_purchases[30][index]),
-                "expected_orders_90": float(scores.expected_purchases[90][index]),
-                "expected_orders_365": float(scores.expected_purchases[365][index]),
-                "expected_next_order_at": _after(now, scores.time_to_next_purchase[index]),
-                "clv": Decimal(f"{scores.clv[index]:.2f}") if scores.clv is not None else None,
-                "personal_at_risk_at": _after(now, until_at_risk),
-                "scored_at": now,
-            }
+    purchase, spend = _models(fit)
+    scores = predict.score_customers(purchase, spend, x, t_x, T, m_x if spend else None, **_options(settings))
+    return [
+        _fields(
+            now,
+            p_alive=scores.p_alive[index],
+            expected={horizon: values[index] for horizon, values in scores.expected_purchases.items()},
+            next_order_in=scores.time_to_next_purchase[index],
+            clv=scores.clv[index] if scores.clv is not None else None,
+            at_risk_in=min(scores.at_risk.by_p_alive[index], scores.at_risk.by_interval[index]),
         )
-    return rows
+        for index in range(len(x))
+    ]
+
+
+def score_one(fit: PredictionFit, settings: LifecycleSettings, customer: Customer, now: datetime) -> dict:
+    """:func:`score` for one customer (``predict.one``: no arrays for one row)."""
+    purchase, spend = _models(fit)
+    x, t_x, T, m_x = summary_one(customer, now)
+    scores = predict.one.score_customer(purchase, spend, x, t_x, T, m_x if spend else None, **_options(settings))
+    return _fields(
+        now,
+        p_alive=scores.p_alive,
+        expected=scores.expected_purchases,
+        next_order_in=scores.time_to_next_purchase,
+        clv=scores.clv,
+        at_risk_in=min(scores.at_risk_by_p_alive, scores.at_risk_by_interval),
+    )
+
+
+def _fields(now: datetime, *, p_alive, expected, next_order_in, clv, at_risk_in) -> dict:
+    return {
+        "p_alive": float(p_alive),
+        "expected_orders_30": float(expected[30]),
+        "expected_orders_90": float(expected[90]),
+        "expected_orders_365": float(expected[365]),
+        "expected_next_order_at": _after(now, next_order_in),
+        "clv": Decimal(f"{clv:.2f}") if clv is not None else None,
+        "personal_at_risk_at": _after(now, at_risk_in),
+        "scored_at": now,
+    }
 
 
 def _after(now: datetime, days: float) -> datetime | None:
-    if not np.isfinite(days) or days > 36500:
+    if not math.isfinite(days) or days > 36500:
         return None
     return now + timedelta(days=float(max(days, 0)))
 
@@ -114,11 +152,7 @@ def rescore_customer(
         for field in SCORE_FIELDS:
             setattr(customer, field, None)
         return
-    now = now or timezone.now()
-    _, x, t_x, T, m_x = summary(
-        [(customer.pk, customer.orders_count, customer.first_order_at, customer.last_order_at, customer.total_spent)], now
-    )
-    for field, value in score(fit, settings, x, t_x, T, m_x, now)[0].items():
+    for field, value in score_one(fit, settings, customer, now or timezone.now()).items():
         setattr(customer, field, value)
 
 

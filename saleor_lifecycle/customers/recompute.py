@@ -76,33 +76,32 @@ def refresh_reorder_interval(installation: Installation, now: datetime) -> Lifec
 
 
 def recompute_order_totals(installation: Installation) -> None:
-    """Recount every customer's counted orders in two statements."""
+    """Recount every customer's counted orders in one statement, writing only the
+    customers whose totals differ (one pass over the shop's orders)."""
     customers, orders = Customer._meta.db_table, Order._meta.db_table
+
+    def same(column: str) -> str:  # equal, NULLs included, on both databases
+        return f"(COALESCE({customers}.{column} = t.{column}, FALSE) OR ({customers}.{column} IS NULL AND t.{column} IS NULL))"
+
+    totals = ["orders_count", "first_order_at", "last_order_at", "total_spent"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {customers} SET orders_count = 0, first_order_at = NULL, last_order_at = NULL, total_spent = 0
-            WHERE installation_id = %s AND orders_count <> 0 AND NOT EXISTS (
-                SELECT 1 FROM {orders} o WHERE o.customer_id = {customers}.id AND o.counts)
-            """,
-            [installation.pk],
-        )
-        cursor.execute(
-            f"""
-            UPDATE {customers} SET orders_count = t.n, first_order_at = t.first_at,
-                last_order_at = t.last_at, total_spent = t.spent
+            UPDATE {customers} SET {", ".join(f"{column} = t.{column}" for column in totals)}
             FROM (
-                SELECT customer_id, COUNT(*) AS n, MIN(created) AS first_at, MAX(created) AS last_at,
-                       SUM(total - refunded) AS spent
-                FROM {orders} WHERE installation_id = %s AND counts AND customer_id IS NOT NULL
-                GROUP BY customer_id
+                SELECT c.id, COALESCE(o.n, 0) AS orders_count, o.first_at AS first_order_at,
+                       o.last_at AS last_order_at, COALESCE(o.spent, 0) AS total_spent
+                FROM {customers} c LEFT JOIN (
+                    SELECT customer_id, COUNT(*) AS n, MIN(created) AS first_at, MAX(created) AS last_at,
+                           SUM(total - refunded) AS spent
+                    FROM {orders} WHERE installation_id = %s AND counts AND customer_id IS NOT NULL
+                    GROUP BY customer_id
+                ) o ON o.customer_id = c.id
+                WHERE c.installation_id = %s
             ) t
-            WHERE {customers}.id = t.customer_id
-              AND ({customers}.orders_count <> t.n OR {customers}.last_order_at IS NULL
-                   OR {customers}.last_order_at <> t.last_at OR {customers}.first_order_at <> t.first_at
-                   OR {customers}.total_spent <> t.spent)
+            WHERE {customers}.id = t.id AND NOT ({" AND ".join(same(column) for column in totals)})
             """,
-            [installation.pk],
+            [installation.pk, installation.pk],
         )
 
 

@@ -13,7 +13,8 @@ app uses **days** (``DAYS_PER_MONTH`` is the default discounting period).
         ...                                                 # shop-wide interval; say why: str(error)
     scores = predict.score_customers(purchases.params, spend.params, x, t_x, T, m_x)
 
-Modules: :mod:`.bgnbd`, :mod:`.gammagamma`, :mod:`.summary` (grouping, fit results).
+Modules: :mod:`.bgnbd`, :mod:`.gammagamma`, :mod:`.summary` (grouping, fit results), :mod:`.one`
+(the scores of one customer, in floats: a new order rescores its customer).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import bgnbd, gammagamma
+from . import bgnbd, gammagamma, one
 from .bgnbd import DAYS_PER_MONTH, AtRiskMoment, BGNBDParams
 from .errors import NotEnoughData, PredictError
 from .gammagamma import GammaGammaParams
@@ -39,6 +40,7 @@ __all__ = [
     "bgnbd",
     "customer_lifetime_value",
     "gammagamma",
+    "one",
     "score_customers",
 ]
 

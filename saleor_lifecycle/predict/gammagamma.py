@@ -50,7 +50,7 @@ class GammaGammaParams(NamedTuple):
 PARAM_NAMES = GammaGammaParams._fields
 
 
-def _params(params: GammaGammaParams | tuple[float, float, float]) -> GammaGammaParams:
+def checked_params(params: GammaGammaParams | tuple[float, float, float]) -> GammaGammaParams:
     checked = GammaGammaParams(*(float(v) for v in params))
     if not all(math.isfinite(v) and v > 0 for v in checked):
         raise ValueError(f"Gamma-Gamma parameters must be positive and finite, got {checked}")
@@ -84,7 +84,7 @@ def log_likelihood_individual(
 
     Defined for x >= 1 and m_x > 0 (ValueError otherwise).
     """
-    p, q, gamma = _params(params)
+    p, q, gamma = checked_params(params)
     x_arr, m_arr = spend_arrays(x, m_x)
     if np.any(x_arr < 1) or np.any(m_arr <= 0):
         raise ValueError("the Gamma-Gamma likelihood needs x >= 1 and m_x > 0")
@@ -198,7 +198,7 @@ def log_likelihood_and_gradient(
     Undoing the rescaling: m' = m / s and gamma' = gamma / s leave p and q unchanged and
     shift each customer's log-density by -log s (the Jacobian of m -> m').
     """
-    checked = _params(params)
+    checked = checked_params(params)
     x_arr, m_arr = spend_arrays(x, m_x)
     if np.any(x_arr < 1) or np.any(m_arr <= 0):
         raise ValueError("the Gamma-Gamma likelihood needs x >= 1 and m_x > 0")
@@ -252,7 +252,7 @@ def fit(
     if initial is None:
         theta0 = _starting_point(data)
     else:
-        start = _params(initial)
+        start = checked_params(initial)
         theta0 = np.log([start.p, start.q, start.gamma / data.spend_scale])
     optimum = maximize_in_log_space(
         lambda theta: _neg_log_likelihood_and_gradient(theta, data),
@@ -284,7 +284,7 @@ def fit(
 
 def population_mean_spend(params: GammaGammaParams | tuple[float, float, float]) -> float:
     """E[M] = p gamma / (q - 1) for a customer we know nothing about; inf when q <= 1."""
-    p, q, gamma = _params(params)
+    p, q, gamma = checked_params(params)
     return p * gamma / (q - 1) if q > 1 else math.inf
 
 
@@ -299,7 +299,7 @@ def conditional_expected_spend(
     of the population mean and the customer's own mean. x = 0 gives the population mean.
     Returns inf where p x + q <= 1 (the posterior mean does not exist).
     """
-    p, q, gamma = _params(params)
+    p, q, gamma = checked_params(params)
     x_arr, m_arr = spend_arrays(x, m_x)
     denominator = p * x_arr + q - 1
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -315,7 +315,7 @@ def simulate(
 ) -> FloatArray:
     """Draw each customer's mean spend over ``x`` transactions: nu ~ Gamma(q, rate gamma),
     m_x | nu ~ Gamma(p x, rate nu x); 0 where x = 0."""
-    p, q, gamma = _params(params)
+    p, q, gamma = checked_params(params)
     x_arr = as_array("x", x)
     nu = rng.gamma(q, 1.0 / gamma, len(x_arr))
     buyers = x_arr > 0
