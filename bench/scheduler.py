@@ -280,7 +280,6 @@ def generate_data(cursor, installation_id: int, scenario_id: int, version_id: in
         "first_order_at": "%(t0)s - interval '10 days'",
         "last_order_at": "%(t0)s - interval '10 days'",
         "total_spent": "42.50",
-        "rfm_segment": "''",
         "saleor_metadata_pending": "false",
         "created_at": "%(t0)s",
         "updated_at": "%(t0)s",

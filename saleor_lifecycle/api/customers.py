@@ -82,7 +82,7 @@ def stage_counts(installation: Installation) -> list[tuple[str, int]]:
 def segment_counts(installation: Installation) -> list[tuple[str, int]]:
     """How many customers are in each RFM segment, every segment listed (unscored left out)."""
     counts = dict(
-        shop_customers(installation).exclude(rfm_segment="").values_list("rfm_segment").annotate(n=Count("id")).order_by()
+        shop_customers(installation).filter(rfm__isnull=False).values_list("rfm__segment").annotate(n=Count("id")).order_by()
     )
     return [(segment.value, counts.get(segment.value, 0)) for segment in RFMSegment]
 
@@ -99,11 +99,11 @@ def find_customers(
     installation: Installation, *, stage: str | None = None, segment: str | None = None, search: str | None = None
 ) -> QuerySet:
     """A shop's customers in ``stage`` and ``segment`` whose email or name has every word of ``search``."""
-    customers = shop_customers(installation)
+    customers = shop_customers(installation).select_related("rfm")
     if stage:
         customers = customers.filter(stage=stage)
     if segment:
-        customers = customers.filter(rfm_segment=segment)
+        customers = customers.filter(rfm__segment=segment)
     for word in clean_text(search or "", argument="search", max_length=MAX_SEARCH).split():
         customers = customers.filter(
             Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)

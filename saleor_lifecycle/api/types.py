@@ -7,7 +7,7 @@ from graphene.utils.str_converters import to_camel_case
 
 from ..core.validation import ErrorCode
 from ..customers.explain import explain_stage
-from ..customers.models import RFMSegment
+from ..customers.models import CustomerRFM, RFMSegment
 from ..customers.stages import Stage
 from ..scenarios.models import EnrollmentStatus as EnrollmentStatusChoices
 from ..scenarios.models import StepRunStatus
@@ -163,21 +163,10 @@ class RfmScores(graphene.ObjectType):
     monetary = graphene.Int()
     segment = RfmSegment()
 
+    # Resolved on a ``CustomerRFM``: an unsaved, empty one until the customer is scored.
     @staticmethod
-    def resolve_recency(customer, info):
-        return customer.recency_score
-
-    @staticmethod
-    def resolve_frequency(customer, info):
-        return customer.frequency_score
-
-    @staticmethod
-    def resolve_monetary(customer, info):
-        return customer.monetary_score
-
-    @staticmethod
-    def resolve_segment(customer, info):
-        return customer.rfm_segment or None
+    def resolve_segment(scores, info):
+        return scores.segment or None
 
 
 class StageTransition(graphene.ObjectType):
@@ -361,7 +350,7 @@ class Customer(graphene.ObjectType):
 
     @staticmethod
     def resolve_rfm(customer, info):
-        return customer
+        return customer.rfm_scores or CustomerRFM(customer=customer)
 
     @staticmethod
     def resolve_history(customer, info):

@@ -16,6 +16,7 @@ def explain_stage(customer: Customer, now: datetime | None = None) -> dict:
     decision = decide_stage(facts_of(customer), now, config)
     last = customer.last_order_at
     orders = customer.orders.all()
+    scores = customer.rfm_scores
     return {
         "customer": str(customer),
         "stage": customer.stage,
@@ -63,10 +64,10 @@ def explain_stage(customer: Customer, now: datetime | None = None) -> dict:
         },
         "next": {"stage": decision.next_stage, "at": decision.due_at},
         "rfm": {
-            "recency": customer.recency_score,
-            "frequency": customer.frequency_score,
-            "monetary": customer.monetary_score,
-            "segment": customer.rfm_segment,
+            "recency": scores.recency if scores else None,
+            "frequency": scores.frequency if scores else None,
+            "monetary": scores.monetary if scores else None,
+            "segment": scores.segment if scores else "",
         },
         "history": [
             {"from": t.from_stage, "to": t.to_stage, "at": t.at, "reason": t.reason}

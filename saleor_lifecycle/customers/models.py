@@ -150,11 +150,6 @@ class Customer(models.Model):
     last_order_at = models.DateTimeField(null=True, blank=True)
     total_spent = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
 
-    recency_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    frequency_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    monetary_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    rfm_segment = models.CharField(max_length=16, choices=RFMSegment.choices, blank=True)
-
     #: BG/NBD and Gamma-Gamma scores (None until the shop's models are fitted)
     p_alive = models.FloatField(null=True, blank=True)
     expected_orders_30 = models.FloatField(null=True, blank=True)
@@ -187,7 +182,6 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["stage_due_at"], name="customer_stage_due", condition=Q(stage_due_at__isnull=False)),
             models.Index(fields=["installation", "stage"], name="customer_stage"),
-            models.Index(fields=["installation", "rfm_segment"], name="customer_rfm_segment"),
             models.Index(
                 fields=["installation"], name="customer_metadata_pending", condition=Q(saleor_metadata_pending=True)
             ),
@@ -195,6 +189,47 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.email or self.saleor_user_id or f"customer #{self.pk}"
+
+    @property
+    def rfm_scores(self) -> "CustomerRFM | None":
+        """Their RFM scores, None until they order and the daily recompute scores them."""
+        try:
+            return self.rfm
+        except CustomerRFM.DoesNotExist:
+            return None
+
+
+class CustomerRFM(models.Model):
+    """A buyer's recency, frequency and monetary quintiles (1-5, 5 best) and named segment.
+
+    In a table of their own: the daily recompute rewrites scores across much of a shop
+    (after a backfill, every buyer's), and a narrow row with two indexes costs a fraction
+    of rewriting the customer's row with all of its indexes (bench/stages.py). Customers
+    who never ordered have none.
+    """
+
+    # Derived data, rewritten in bulk: no foreign key constraints, whose checks at COMMIT
+    # cost a fifth of a recompute. Deleting a customer or an installation through Django
+    # deletes these rows with them, and the recompute deletes any a raw DELETE left behind.
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="rfm", db_constraint=False
+    )
+    # Found through rfm_segment (installation, segment).
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    recency = models.PositiveSmallIntegerField()
+    frequency = models.PositiveSmallIntegerField()
+    monetary = models.PositiveSmallIntegerField()
+    segment = models.CharField(max_length=16, choices=RFMSegment.choices)
+
+    class Meta:
+        verbose_name = "customer RFM scores"
+        verbose_name_plural = "customer RFM scores"
+        indexes = [models.Index(fields=["installation", "segment"], name="rfm_segment")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: R{self.recency} F{self.frequency} M{self.monetary} {self.segment}"
 
 
 class StageTransition(models.Model):

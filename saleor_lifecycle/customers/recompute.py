@@ -19,7 +19,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from ..saleor_app.models import Installation
-from .models import Customer, LifecycleSettings, Order, RFMSegment, StageTransition
+from .models import Customer, CustomerRFM, LifecycleSettings, Order, RFMSegment, StageTransition
 from .signals import stage_changed
 from .stages import Stage, StageConfig
 
@@ -242,30 +242,26 @@ def segment_sql(recency: str, frequency: str) -> str:
     ) + " ELSE '' END"
 
 
+def _rfm_select() -> str:
+    """(id, installation_id, r, f, m) of every buyer of the shop in ``%s``."""
+    return f"""
+        SELECT id, installation_id, {_quintile("last_order_at")} AS r, {_quintile("orders_count")} AS f,
+               {_quintile("total_spent")} AS m
+        FROM {Customer._meta.db_table} WHERE installation_id = %s AND orders_count > 0
+    """
+
+
 def recompute_rfm(installation: Installation) -> None:
-    """Recency, frequency and monetary quintiles (1-5) and the named segment, in SQL."""
-    table = Customer._meta.db_table
-    segment_case = segment_sql("recency_score", "frequency_score")
+    """Recency, frequency and monetary quintiles (1-5) and the named segment of every buyer,
+    in SQL (other databases; PostgreSQL scores in :func:`recompute_stages_and_rfm`)."""
+    table = CustomerRFM._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {table} SET recency_score = NULL, frequency_score = NULL, monetary_score = NULL,
-                rfm_segment = '' WHERE installation_id = %s AND orders_count = 0 AND recency_score IS NOT NULL""",
-            [installation.pk],
-        )
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
         cursor.execute(
             f"""
-            UPDATE {table} SET recency_score = s.r, frequency_score = s.f, monetary_score = s.m
-            FROM (
-                SELECT id, {_quintile("last_order_at")} AS r, {_quintile("orders_count")} AS f,
-                       {_quintile("total_spent")} AS m
-                FROM {table} WHERE installation_id = %s AND orders_count > 0
-            ) s
-            WHERE {table}.id = s.id
+            INSERT INTO {table} (customer_id, installation_id, recency, frequency, monetary, segment)
+            SELECT id, installation_id, r, f, m, {segment_sql("r", "f")} FROM ({_rfm_select()}) s
             """,
-            [installation.pk],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET rfm_segment = {segment_case} WHERE installation_id = %s AND orders_count > 0",
             [installation.pk],
         )
 
@@ -301,8 +297,9 @@ def recompute_stages_and_rfm(
        (:func:`stage_expressions`, compiled by the ORM); ``rfm``: the quintiles of the
        customers who ordered.
     2. A transition row for every stage that differs (a data-modifying CTE).
-    3. One UPDATE of the customers whose stage, due time or scores differ: each row is
-       written once, and only when something changed.
+    3. One UPDATE of the customers whose stage or due time differ, and the RFM rows
+       (``CustomerRFM``) upserted where the scores differ, deleted for customers who no
+       longer count as buyers: each row is written once, and only when something changed.
     Then ``stage_changed`` for each transition, as :func:`recompute_stages` sends it.
     """
     config = LifecycleSettings.for_installation(installation).stage_config()
@@ -315,17 +312,17 @@ def recompute_stages_and_rfm(
     decided_sql, decided_params = decided.query.sql_with_params()
     customers, transitions = Customer._meta.db_table, StageTransition._meta.db_table
     why = reason[:255]
+    customers, transitions, scores = (
+        model._meta.db_table for model in (Customer, StageTransition, CustomerRFM)
+    )
+    why = reason[:255]
     sql = f"""
         WITH decided (id, new_stage, new_due) AS ({decided_sql}),
-        rfm (id, r, f, m) AS (
-            SELECT id, {_quintile("last_order_at")}, {_quintile("orders_count")}, {_quintile("total_spent")}
-            FROM {customers} WHERE installation_id = %s AND orders_count > 0
-        ),
+        rfm AS ({_rfm_select()}),
         target AS (
             SELECT c.id, c.stage AS old_stage, COALESCE(d.new_stage, c.stage) AS new_stage,
-                   CASE WHEN d.id IS NULL THEN c.stage_due_at ELSE d.new_due END AS new_due,
-                   r.r, r.f, r.m, {segment_sql("r.r", "r.f")} AS segment
-            FROM {customers} c LEFT JOIN decided d ON d.id = c.id LEFT JOIN rfm r ON r.id = c.id
+                   CASE WHEN d.id IS NULL THEN c.stage_due_at ELSE d.new_due END AS new_due
+            FROM {customers} c LEFT JOIN decided d ON d.id = c.id
             WHERE c.installation_id = %s
         ),
         moved AS (
@@ -338,23 +335,32 @@ def recompute_stages_and_rfm(
                 stage = t.new_stage,
                 stage_due_at = t.new_due,
                 stage_since = CASE WHEN t.new_stage <> t.old_stage THEN %s ELSE c.stage_since END,
-                saleor_metadata_pending = c.saleor_metadata_pending OR t.new_stage <> t.old_stage,
-                recency_score = t.r, frequency_score = t.f, monetary_score = t.m, rfm_segment = t.segment
+                saleor_metadata_pending = c.saleor_metadata_pending OR t.new_stage <> t.old_stage
             FROM target t
-            WHERE c.id = t.id AND (
-                t.new_stage <> t.old_stage OR c.stage_due_at IS DISTINCT FROM t.new_due
-                OR c.recency_score IS DISTINCT FROM t.r OR c.frequency_score IS DISTINCT FROM t.f
-                OR c.monetary_score IS DISTINCT FROM t.m OR c.rfm_segment <> t.segment
-            )
+            WHERE c.id = t.id AND (t.new_stage <> t.old_stage OR c.stage_due_at IS DISTINCT FROM t.new_due)
+            RETURNING 1
+        ),
+        scored AS (
+            INSERT INTO {scores} AS s (customer_id, installation_id, recency, frequency, monetary, segment)
+            SELECT id, installation_id, r, f, m, {segment_sql("r", "f")} FROM rfm
+            ON CONFLICT (customer_id) DO UPDATE SET recency = EXCLUDED.recency, frequency = EXCLUDED.frequency,
+                monetary = EXCLUDED.monetary, segment = EXCLUDED.segment
+            WHERE (s.recency, s.frequency, s.monetary, s.segment)
+                IS DISTINCT FROM (EXCLUDED.recency, EXCLUDED.frequency, EXCLUDED.monetary, EXCLUDED.segment)
+            RETURNING 1
+        ),
+        unscored AS (
+            DELETE FROM {scores} s WHERE s.installation_id = %s AND NOT EXISTS (SELECT 1 FROM rfm WHERE rfm.id = s.customer_id)
             RETURNING 1
         )
-        -- Both data-modifying CTEs run to completion whatever this reads (PostgreSQL).
-        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM changed)
+        -- Every data-modifying CTE runs to completion whatever this reads (PostgreSQL).
+        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM changed), (SELECT count(*) FROM scored),
+               (SELECT count(*) FROM unscored)
     """
-    params = [*decided_params, installation.pk, installation.pk, now, why, now, now]
+    params = [*decided_params, installation.pk, installation.pk, now, why, now, now, installation.pk]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        changed, _written = cursor.fetchone()
+        changed, *_written = cursor.fetchone()
         if changed and announce:
             announce_transitions(installation, now, reason)
     return changed

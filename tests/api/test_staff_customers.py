@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from saleor_lifecycle.customers import actions
-from saleor_lifecycle.customers.models import Customer
+from saleor_lifecycle.customers.models import Customer, CustomerRFM
 
 from .conftest import NOW, buy, register_customer
 
@@ -59,11 +59,15 @@ def shop(fake_saleor, installation):
         buy(installation, None, 5, days_ago=2, total="20.00", email="guest@example.com")
         Customer.objects.create(installation=installation, email="prospect@example.com", stage_since=NOW)
         actions.advance_due_stages(NOW)
-        Customer.objects.filter(email="ada@example.com").update(
-            recency_score=3, frequency_score=5, monetary_score=4, rfm_segment="loyal"
-        )
-        Customer.objects.filter(email="grace@example.com").update(rfm_segment="promising")
-        Customer.objects.filter(email="linus@example.com").update(rfm_segment="lost")
+        for email, (recency, frequency, monetary, segment) in {
+            "ada@example.com": (3, 5, 4, "loyal"),
+            "grace@example.com": (5, 1, 5, "promising"),
+            "linus@example.com": (1, 1, 1, "lost"),
+        }.items():
+            CustomerRFM.objects.create(
+                customer=Customer.objects.get(email=email), installation=installation,
+                recency=recency, frequency=frequency, monetary=monetary, segment=segment,
+            )
     return {"ada": ada, "grace": grace, "linus": linus}
 
 

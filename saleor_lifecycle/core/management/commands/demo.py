@@ -214,11 +214,11 @@ class Command(BaseCommand):
     def show_stages(self) -> None:
         from django.db.models import Count
 
-        from ....customers.models import Customer
+        from ....customers.models import Customer, CustomerRFM
         from ....customers.stages import Stage
 
         counts = dict(Customer.objects.values_list("stage").annotate(n=Count("id")))
-        segments = dict(Customer.objects.exclude(rfm_segment="").values_list("rfm_segment").annotate(n=Count("id")))
+        segments = dict(CustomerRFM.objects.values_list("segment").annotate(n=Count("customer")))
         self.stdout.write(self.style.MIGRATE_HEADING("\nCustomers by lifecycle stage"))
         for stage, label in Stage.CHOICES:
             self.stdout.write(f"  {label:<15} {counts.get(stage, 0):>4}")

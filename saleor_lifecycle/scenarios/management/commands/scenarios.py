@@ -54,7 +54,7 @@ class Command(BaseCommand):
                     if stage:
                         customers = customers.filter(stage=stage)
                     if segment:
-                        customers = customers.filter(rfm_segment=segment)
+                        customers = customers.filter(rfm__segment=segment)
                     if not (stage or segment):
                         raise CommandError("enroll needs --stage or --segment")
                     self.stdout.write(f"{enroll_segment(scenario, customers, now)} customers enrolled in {scenario.key}")
