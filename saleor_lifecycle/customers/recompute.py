@@ -318,7 +318,8 @@ def recompute_stages_and_rfm(
     why = reason[:255]
     sql = f"""
         WITH decided (id, new_stage, new_due) AS ({decided_sql}),
-        rfm AS ({_rfm_select()}),
+        quintiles AS ({_rfm_select()}),
+        rfm AS (SELECT q.*, {segment_sql("q.r", "q.f")} AS segment FROM quintiles q),
         target AS (
             SELECT c.id, c.stage AS old_stage, COALESCE(d.new_stage, c.stage) AS new_stage,
                    CASE WHEN d.id IS NULL THEN c.stage_due_at ELSE d.new_due END AS new_due
@@ -341,12 +342,15 @@ def recompute_stages_and_rfm(
             RETURNING 1
         ),
         scored AS (
+            -- Only new and changed scores reach the upsert: ON CONFLICT locks (so rewrites)
+            -- every row it meets, changed or not.
             INSERT INTO {scores} AS s (customer_id, installation_id, recency, frequency, monetary, segment)
-            SELECT id, installation_id, r, f, m, {segment_sql("r", "f")} FROM rfm
+            SELECT rfm.id, rfm.installation_id, rfm.r, rfm.f, rfm.m, rfm.segment
+            FROM rfm LEFT JOIN {scores} old ON old.customer_id = rfm.id
+            WHERE old.customer_id IS NULL
+               OR (old.recency, old.frequency, old.monetary, old.segment) IS DISTINCT FROM (rfm.r, rfm.f, rfm.m, rfm.segment)
             ON CONFLICT (customer_id) DO UPDATE SET recency = EXCLUDED.recency, frequency = EXCLUDED.frequency,
                 monetary = EXCLUDED.monetary, segment = EXCLUDED.segment
-            WHERE (s.recency, s.frequency, s.monetary, s.segment)
-                IS DISTINCT FROM (EXCLUDED.recency, EXCLUDED.frequency, EXCLUDED.monetary, EXCLUDED.segment)
             RETURNING 1
         ),
         unscored AS (

@@ -109,3 +109,28 @@ def test_ties_share_a_score(shop):
 )
 def test_every_named_segment_is_reachable(recency, frequency, segment):
     assert recompute.rfm_segment(recency, frequency) == segment
+
+
+def test_the_daily_recompute_rescores_changed_buyers_and_drops_those_who_no_longer_count(shop):
+    for user in range(1, 6):
+        for index in range(user):
+            buy(shop, user * 100 + index, user, 100 + index)
+    recompute.recompute_installation(shop, START + days(200))
+    before = dict(CustomerRFM.objects.values_list("customer__email", "frequency"))
+    assert len(before) == 5
+
+    buy(shop, 999, 1, 150)  # u1 orders again: a second order
+    for index in range(5):  # u5's orders are all cancelled: no longer a buyer
+        cancelled = make_order(500 + index, user_id="user-5", email="u5@example.com", created=START + days(100 + index),
+                               status="CANCELED", updated_at=START + days(160))
+        actions.do_apply_order(shop, cancelled, now=START + days(160))
+    recompute.recompute_installation(shop, START + days(200))
+
+    after = dict(CustomerRFM.objects.values_list("customer__email", "frequency"))
+    assert "u5@example.com" not in after and len(after) == 4
+    assert after["u1@example.com"] > before["u1@example.com"]
+    expected = {email: (r, f, m) for email, r, f, m in CustomerRFM.objects.values_list(
+        "customer__email", "recency", "frequency", "monetary")}
+    recompute.recompute_rfm(shop)  # the portable statements agree with PostgreSQL's upsert
+    assert {email: (r, f, m) for email, r, f, m in CustomerRFM.objects.values_list(
+        "customer__email", "recency", "frequency", "monetary")} == expected
