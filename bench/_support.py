@@ -616,3 +616,15 @@ def start_django(stack: "Stack", pg_settings: dict[str, str], shown: list[str]) 
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     return f"PostgreSQL {version}: " + ", ".join(f"{name}={values.get(name, '?')}" for name in shown)
+
+
+def python_loop_ms() -> float:
+    """Milliseconds a fixed pure-Python loop takes here (best of 5): how fast this VM's
+    cores are right now. Busy neighbours on the host slow it without showing as steal,
+    so runs compare only at similar values."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        sum(i * i for i in range(300_000))
+        best = min(best, time.process_time() - t0)
+    return 1000 * best

@@ -674,8 +674,10 @@ def main(argv: list[str] | None = None) -> int:
                       + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + ") [not a target]")
                 for line in data_profile(cursor, installation.pk):
                     print("  " + line)
+            results["speed"] = support.python_loop_ms()
             print(f"load average before measuring: {os.getloadavg()[0]:.1f} "
-                  f"(other work on this {os.cpu_count()}-core machine skews every figure)")
+                  f"(other work on this {os.cpu_count()}-core machine skews every figure); a fixed Python loop "
+                  f"took {results['speed']:.1f} ms (the host's speed now: runs compare at similar values)")
 
             # (a) the first full recompute, as backfill.py calls it (reason "backfill": scenario
             # receivers skip those transitions, but each one is still sent)
@@ -760,6 +762,8 @@ def print_summary(results: dict, args: argparse.Namespace, elapsed: float) -> No
           f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     if "generation" in results:
         print(f"data generation: {results['generation']:.1f} s (not a target)")
+    if "speed" in results:
+        print(f"a fixed Python loop: {results['speed']:.1f} ms before measuring, {support.python_loop_ms():.1f} ms now")
     recompute_figures = []
     for key, label in (("first", "first (after backfill)"), ("daily", "daily (steady state)")):
         run = results.get(key)

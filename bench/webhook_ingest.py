@@ -275,18 +275,6 @@ print(json.dumps({{"celery_wall_us": celery_wall / {calls} * 1e6, "celery_cpu_us
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def python_loop_ms() -> float:
-    """Milliseconds a fixed pure-Python loop takes here (best of 5): how fast this VM's
-    cores are right now. Busy neighbours on the host slow it without showing as steal,
-    so runs compare only at similar values."""
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.process_time()
-        sum(i * i for i in range(300_000))
-        best = min(best, time.process_time() - t0)
-    return 1000 * best
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -390,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             stack._stops.append(("py-spy", lambda: support._terminate(profiler)))
             roots["py-spy"] = profiler.pid
             time.sleep(1.0)  # attach before the load starts
-        speed_before = python_loop_ms()
+        speed_before = support.python_loop_ms()
         cpu_before = support.cpu_snapshot(roots)
         machine_before = support.machine_cpu()
         load_before = os.getloadavg()
@@ -403,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu_after = support.cpu_snapshot(roots)
         machine_after = support.machine_cpu()
         load_after = os.getloadavg()
-        speed_after = python_loop_ms()
+        speed_after = support.python_loop_ms()
         if loadgen.returncode:
             raise support.BenchError(f"the load generator exited with {loadgen.returncode}")
         if profiler is not None:
