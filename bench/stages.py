@@ -73,9 +73,9 @@ TARGET_INCREMENTAL_P99_MS = 5.0
 TARGET_TICK_MS = 200.0
 
 #: Like bin/test (commits do not wait for the disk; ``--durable`` turns these on), with
-#: room for the shop in memory (1M customers and 3M orders are 1.45 GB with their indexes:
-#: with 1 GB an order's index pages were often read back from the OS, and its p50 was
-#: 1 ms longer than on a shop that fits); PostgreSQL's defaults for everything not listed.
+#: room for the shop in memory (1M customers and 3M orders are 1.45 GB with their indexes;
+#: with 1 GB the order event's p50 was ~1 ms longer in the runs that compared them);
+#: PostgreSQL's defaults for everything not listed.
 DEFAULT_PG_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
