@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..core.shop import update_shop_row
 from ..core.validation import ErrorCode, FieldProblem, InvalidInput
 from ..customers.models import LifecycleSettings
 from ..saleor_app.models import Installation
@@ -91,14 +92,9 @@ def do_update_lifecycle_settings(installation: Installation, changes: Mapping[st
         raise InvalidSettings(problems)
 
     with transaction.atomic():
-        settings = LifecycleSettings.objects.select_for_update().get(pk=LifecycleSettings.for_installation(installation).pk)
-        changed = [
-            name for name, value in changes.items() if name in SETTINGS_FIELDS and getattr(settings, name) != value
-        ]
-        for name in changed:
-            setattr(settings, name, changes[name])
-        if changed:
-            settings.save(update_fields=changed)
+        settings, changed = update_shop_row(
+            LifecycleSettings, installation, {name: value for name, value in changes.items() if name in SETTINGS_FIELDS}
+        )
         if origins is not None:
             access = StorefrontAccess.for_installation(installation)
             if access.allowed_origins != origins:

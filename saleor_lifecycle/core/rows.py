@@ -23,6 +23,10 @@ def _db():
     return connections[DEFAULT_DB_ALIAS]
 
 
+def _names(fields: Sequence[str] | None) -> tuple[str, ...] | None:
+    return tuple(fields) if fields is not None else None
+
+
 @cache
 def _fields(model: type[Model], names: tuple[str, ...] | None) -> tuple:
     meta = model._meta
@@ -34,10 +38,9 @@ def _fields(model: type[Model], names: tuple[str, ...] | None) -> tuple:
 @cache
 def _insert_sql(model: type[Model], names: tuple[str, ...] | None, rows: int, vendor: str) -> str:
     quote = _db().ops.quote_name
-    fields = _fields(model, names)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row = "(" + ", ".join(["%s"] * len(_fields(model, names))) + ")"
     return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns(model, names)})"
         f" VALUES {', '.join([row] * rows)} RETURNING {quote(model._meta.pk.column)}"
     )
 
@@ -60,10 +63,9 @@ def _select(model: type[Model], vendor: str) -> tuple[str, list]:
     quote = db.ops.quote_name
     table = model._meta.db_table
     fields = model._meta.concrete_fields
-    columns = [field.get_col(table) for field in fields]
     converters = [
         (index, column, functions)
-        for index, column in enumerate(columns)
+        for index, column in enumerate(field.get_col(table) for field in fields)
         if (functions := [*db.ops.get_db_converters(column), *column.get_db_converters(db)])
     ]
     return ", ".join(quote(field.column) for field in fields), quote(table), converters
@@ -72,7 +74,7 @@ def _select(model: type[Model], vendor: str) -> tuple[str, list]:
 def columns(model: type[Model], fields: Sequence[str] | None = None) -> str:
     """The quoted column names of these fields (every concrete one but the primary key)."""
     quote = _db().ops.quote_name
-    return ", ".join(quote(field.column) for field in _fields(model, tuple(fields) if fields is not None else None))
+    return ", ".join(quote(field.column) for field in _fields(model, _names(fields)))
 
 
 def typed_row(model: type[Model], fields: Sequence[str] | None = None) -> str:
@@ -80,14 +82,14 @@ def typed_row(model: type[Model], fields: Sequence[str] | None = None) -> str:
     knows outside an INSERT's own VALUES (in ``INSERT ... SELECT`` from a CTE, say)."""
     db = _db()
     return "(" + ", ".join(
-        f"CAST(%s AS {field.db_type(db)})" for field in _fields(model, tuple(fields) if fields is not None else None)
+        f"CAST(%s AS {field.db_type(db)})" for field in _fields(model, _names(fields))
     ) + ")"
 
 
 def values(instance: Model, fields: Sequence[str] | None = None, *, add: bool) -> list:
     """The parameters that write these fields of the instance, as ``insert``/``update`` do."""
     db = _db()
-    names = tuple(fields) if fields is not None else None
+    names = _names(fields)
     return [field.get_db_prep_save(field.pre_save(instance, add), db) for field in _fields(type(instance), names)]
 
 
@@ -100,7 +102,7 @@ def insert(instances: Sequence[Model], fields: Sequence[str] | None = None) -> N
         return
     db = _db()
     model = type(instances[0])
-    names = tuple(fields) if fields is not None else None
+    names = _names(fields)
     params = [value for instance in instances for value in values(instance, names, add=True)]
     with db.cursor() as cursor:
         cursor.execute(_insert_sql(model, names, len(instances), db.vendor), params)

@@ -71,9 +71,12 @@ def customer_match(user_id: str | None, email: str) -> tuple[str, list]:
     return "email = %s", [email]
 
 
-def _lock_customers(installation: Installation, condition: str, params: list) -> list[Customer]:
-    """The shop's customers matching ``condition``, row-locked, oldest first (one statement)."""
-    return rows.select(Customer, f"installation_id = %s AND ({condition}) ORDER BY id", [installation.pk, *params], lock=True)
+def _lock_customers(installation: Installation, condition: str, params: list, **select) -> list[Customer]:
+    """The shop's customers matching ``condition``, row-locked, oldest first (one statement;
+    ``select``: ``rows.select``'s extra expressions)."""
+    return rows.select(
+        Customer, f"installation_id = %s AND ({condition}) ORDER BY id", [installation.pk, *params], lock=True, **select
+    )
 
 
 def do_merge_customers(guest: Customer, *, into: Customer, now: datetime) -> None:
@@ -287,12 +290,9 @@ def apply_new_order_at_once(installation: Installation, order: types.Order, key:
     email = normalize_email(order.email)
     if not (order.user_id or email):
         return None
-    condition, params = customer_match(order.user_id, email)
-    found = rows.select(
-        Customer,
-        f"installation_id = %s AND ({condition}) ORDER BY id",
-        [installation.pk, *params],
-        lock=True,
+    found = _lock_customers(
+        installation,
+        *customer_match(order.user_id, email),
         extra={"order_stored": f"EXISTS (SELECT 1 FROM {Order._meta.db_table} WHERE installation_id = %s AND saleor_id = %s)"},
         extra_params=[installation.pk, order.id],
     )
@@ -308,9 +308,7 @@ def apply_new_order_at_once(installation: Installation, order: types.Order, key:
     apply_stage_decision(customer, now, settings.stage_config())
     transition = None
     if customer.stage != from_stage:
-        transition = StageTransition(
-            customer=customer, from_stage=from_stage, to_stage=customer.stage, at=now, reason=order_reason(order)[:255]
-        )
+        transition = _transition(customer, from_stage, customer.stage, now, order_reason(order))
     with connection.cursor() as cursor:
         cursor.execute(
             _new_order_sql(len(lines)),
@@ -426,8 +424,12 @@ def config_of(installation: Installation) -> StageConfig:
     return LifecycleSettings.for_installation(installation).stage_config()
 
 
+def _transition(customer: Customer, from_stage: str, to_stage: str, at: datetime, reason: str) -> StageTransition:
+    return StageTransition(customer=customer, from_stage=from_stage, to_stage=to_stage, at=at, reason=reason[:255])
+
+
 def record_transition(customer: Customer, from_stage: str, to_stage: str, at: datetime, reason: str) -> StageTransition:
-    transition = StageTransition(customer=customer, from_stage=from_stage, to_stage=to_stage, at=at, reason=reason[:255])
+    transition = _transition(customer, from_stage, to_stage, at, reason)
     rows.insert([transition])
     stage_changed.send(sender=Customer, customer=customer, transition=transition)
     return transition

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
+from ..core.shop import update_shop_row
 from ..core.validation import ErrorCode, FieldProblem, InvalidInput, check_flag, check_text
 from ..saleor_app.models import Installation
 from .models import MailSettings
@@ -99,11 +100,6 @@ def do_update_mail_settings(installation: Installation, changes: Mapping[str, An
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():
-        settings = MailSettings.objects.select_for_update().get(pk=MailSettings.for_installation(installation).pk)
-        changed = [name for name, value in changes.items() if getattr(settings, name) != value]
-        for name in changed:
-            setattr(settings, name, changes[name])
-        if changed:
-            settings.save(update_fields=changed)
+        settings, changed = update_shop_row(MailSettings, installation, changes)
     logger.info("mail settings updated", extra={"saleor": str(installation), "changed": changed})
     return settings

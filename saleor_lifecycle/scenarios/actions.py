@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 
 from django.db import transaction
 
+from ..core.shop import update_shop_row
 from ..core.validation import ErrorCode, FieldProblem, InvalidInput, check_flag, check_number
 from ..mail.catalogue import TEMPLATES
 from ..saleor_app.models import Installation
@@ -239,11 +240,6 @@ def do_update_contact_policy(installation: Installation, changes: Mapping[str, A
         raise InvalidInput(problems)
 
     with transaction.atomic():
-        policy = ContactPolicy.objects.select_for_update().get(pk=ContactPolicy.for_installation(installation).pk)
-        changed = [name for name, value in values.items() if getattr(policy, name) != value]
-        for name in changed:
-            setattr(policy, name, values[name])
-        if changed:
-            policy.save(update_fields=changed)
+        policy, changed = update_shop_row(ContactPolicy, installation, values)
     logger.info("contact policy updated", extra={"saleor": str(installation), "changed": changed})
     return policy
