@@ -31,8 +31,9 @@ with nothing due < 200 ms. A quick run: ``--customers 50000 --orders 150000``.
    Not timed against a target.
 3. Measures
    a. ``recompute.recompute_installation`` at T0 (after the import, as backfill.py runs it:
-      no stage_changed signals) and at T0 + 1 day (the daily run: signals sent), each with
-      the time of its phases and of every SQL statement (rows affected);
+      no stage_changed signals) and at T0 + 1 day (the daily run: signals sent), on
+      RECOMPUTE_CONNECTIONS connections (the production default, 2, unless set), each with
+      the time of its parts and of every SQL statement (rows affected), on any connection;
    b. after VACUUM ANALYZE and a CHECKPOINT (the recompute's dead rows and dirty pages
       dealt with, as overnight), ``actions.do_apply_order`` for new orders of random
       existing customers, each call in its own transaction (autocommit + the action's atomic block, as the webhook worker
@@ -56,6 +57,7 @@ import os
 import random
 import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -152,8 +154,10 @@ class StatementLog:
 
 @contextmanager
 def phase_timer(module, names: list[str], into: dict[str, float]):
-    """Wrap module-level functions so calls from inside the module are timed too."""
+    """Wrap module-level functions so calls from inside the module (and its worker threads)
+    are timed too: ``into[name]`` sums the time of every call, ``into[name + " calls"]`` counts them."""
     originals = {name: getattr(module, name) for name in names}
+    lock = threading.Lock()
 
     def wrap(name, function):
         def timed(*args, **kwargs):
@@ -161,7 +165,9 @@ def phase_timer(module, names: list[str], into: dict[str, float]):
             try:
                 return function(*args, **kwargs)
             finally:
-                into[name] = into.get(name, 0.0) + time.perf_counter() - start
+                with lock:
+                    into[name] = into.get(name, 0.0) + time.perf_counter() - start
+                    into[name + " calls"] = into.get(name + " calls", 0) + 1
         return timed
 
     for name, function in originals.items():
@@ -171,6 +177,31 @@ def phase_timer(module, names: list[str], into: dict[str, float]):
     finally:
         for name, function in originals.items():
             setattr(module, name, function)
+
+
+@contextmanager
+def logged_on_every_connection(module, log: StatementLog):
+    """``log`` on the connection of every thread the recompute works on: each one enters
+    ``module.shop_sized_memory`` on its own connection (the calling thread's is logged
+    already)."""
+    from django.db import connection
+
+    original = module.shop_sized_memory
+
+    @contextmanager
+    def logged():
+        with original():
+            if log in connection.execute_wrappers:
+                yield
+            else:
+                with connection.execute_wrapper(log):
+                    yield
+
+    module.shop_sized_memory = logged
+    try:
+        yield
+    finally:
+        module.shop_sized_memory = original
 
 
 def short_sql(sql: str, width: int = 96) -> str:
@@ -423,26 +454,35 @@ def data_profile(cursor, installation_id: int) -> list[str]:
 # --------------------------------------------------------------------------- measurements
 
 
+#: the recompute's parts as the report names them (their module-level functions)
+RECOMPUTE_PHASES = {"refresh_reorder_interval": "interval", "recompute_order_totals": "totals",
+                    "score_rfm": "rfm", "recompute_stage_slice": "stage slices", "recompute_stages": "stages",
+                    "recompute_rfm": "rfm", "announce_transitions": "stage_changed signals"}
+
+
+def phases_text(phases: dict) -> str:
+    return ", ".join(
+        f"{label} {phases[name]:.1f} s" + (f" ({phases[name + ' calls']})" if phases[name + " calls"] > 1 else "")
+        for name, label in RECOMPUTE_PHASES.items() if name in phases)
+
+
 def run_recompute(installation, now: datetime, label: str, reason: str, announce: bool) -> dict:
+    from django.conf import settings
     from django.db import connection
 
     from saleor_lifecycle.customers import recompute
 
     phases: dict[str, float] = {}
     log = StatementLog()
-    names = ["refresh_reorder_interval", "recompute_order_totals", "recompute_stages_and_rfm", "recompute_stages",
-             "recompute_rfm", "announce_transitions"]
-    with phase_timer(recompute, names, phases), connection.execute_wrapper(log):
+    with phase_timer(recompute, list(RECOMPUTE_PHASES), phases), connection.execute_wrapper(log), \
+            logged_on_every_connection(recompute, log):
         start = time.perf_counter()
         changed = recompute.recompute_installation(installation, now, reason=reason, announce=announce)
         total = time.perf_counter() - start
     print(f"\n[{label}] recompute_installation(now={now:%Y-%m-%d %H:%M}, reason={reason!r}, announce={announce}): "
-          f"{total:.1f} s, {changed:,} stage changes; load average {os.getloadavg()[0]:.1f}")
-    labels = {"refresh_reorder_interval": "interval", "recompute_order_totals": "totals",
-              "recompute_stages_and_rfm": "stages+rfm", "recompute_stages": "stages", "recompute_rfm": "rfm",
-              "announce_transitions": "stage_changed signals"}
-    names = [name for name in names if name in phases]
-    print("  phases: " + ", ".join(f"{labels[name]} {phases.get(name, 0):.1f} s" for name in names))
+          f"{total:.1f} s on {settings.RECOMPUTE_CONNECTIONS} connection(s), {changed:,} stage changes; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"  time inside each part (side by side, so they add up to more than the whole): {phases_text(phases)}")
     for sql, seconds, rows, _ in log.entries:
         if seconds >= 0.05:
             print(f"  {seconds:7.2f} s  {rows:>9,} rows  {short_sql(sql)}")
@@ -768,12 +808,8 @@ def print_summary(results: dict, args: argparse.Namespace, elapsed: float) -> No
     for key, label in (("first", "first (after backfill)"), ("daily", "daily (steady state)")):
         run = results.get(key)
         if run:
-            phases = run["phases"]
             recompute_figures.append(run["total"])
-            shown = ", ".join(f"{name} {phases[key]:.1f} s" for key, name in (
-                ("refresh_reorder_interval", "interval"), ("recompute_order_totals", "totals"),
-                ("recompute_stages_and_rfm", "stages+rfm"), ("recompute_stages", "stages"), ("recompute_rfm", "rfm"))
-                if key in phases)
+            shown = phases_text(run["phases"])
             print(f"recompute {label}: {run['total']:.1f} s, target < {TARGET_RECOMPUTE_S:.0f} s "
                   f"{verdict(run['total'] < TARGET_RECOMPUTE_S)}  [{shown}; {run['changed']:,} stage changes]")
         elif f"{key}_cut" in results:

@@ -138,6 +138,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         prepare_threshold=5 if prepared else None,
     )
 
+#: Connections a shop's daily recompute works on at once (PostgreSQL; one thread each):
+#: its statements are bound by the database server's CPU, and PostgreSQL runs one
+#: statement on one core (bench/stages.py).
+RECOMPUTE_CONNECTIONS = max(1, int(os.environ.get("RECOMPUTE_CONNECTIONS", "2")))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

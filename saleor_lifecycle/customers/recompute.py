@@ -4,15 +4,21 @@ The incremental path (``actions``) keeps every customer right as events arrive; 
 module recomputes the same values for all of a shop's customers at once, in SQL, for the
 daily refresh and after a backfill. Tests check that both paths agree.
 
-On PostgreSQL stages and RFM are one statement that writes only the customers whose
-values change (a million-customer shop, :file:`bench/stages.py`); other databases run
-the portable statements one after the other.
+On PostgreSQL each part is one statement that writes only the rows whose values change,
+and independent parts run side by side on their own connections (a million-customer
+shop, :file:`bench/stages.py`); other databases run the portable statements one after the
+other.
 """
 
 import statistics
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Greatest, Least
@@ -22,6 +28,8 @@ from ..saleor_app.models import Installation
 from .models import Customer, CustomerRFM, LifecycleSettings, Order, RFMSegment, StageTransition
 from .signals import stage_changed
 from .stages import Stage, StageConfig
+
+Result = TypeVar("Result")
 
 # --- the shop's reorder interval --------------------------------------------------------
 
@@ -60,16 +68,16 @@ def compute_reorder_interval(installation: Installation) -> tuple[float | None, 
 
 
 def refresh_reorder_interval(installation: Installation, now: datetime) -> LifecycleSettings:
-    settings = LifecycleSettings.for_installation(installation)
+    shop_settings = LifecycleSettings.for_installation(installation)
     median, pairs = compute_reorder_interval(installation)
     # In whole days (at least one): a median that moves by minutes from one day to the next
     # would move every customer's due time, and the daily recompute would rewrite the whole
     # shop for nothing.
-    settings.computed_reorder_interval_days = max(1.0, float(round(median))) if median is not None else None
-    settings.computed_from_pairs = pairs
-    settings.computed_at = now
-    settings.save(update_fields=["computed_reorder_interval_days", "computed_from_pairs", "computed_at"])
-    return settings
+    shop_settings.computed_reorder_interval_days = max(1.0, float(round(median))) if median is not None else None
+    shop_settings.computed_from_pairs = pairs
+    shop_settings.computed_at = now
+    shop_settings.save(update_fields=["computed_reorder_interval_days", "computed_from_pairs", "computed_at"])
+    return shop_settings
 
 
 # --- order totals -----------------------------------------------------------------------
@@ -253,9 +261,9 @@ def _rfm_select() -> str:
 
 def recompute_rfm(installation: Installation) -> None:
     """Recency, frequency and monetary quintiles (1-5) and the named segment of every buyer,
-    in SQL (other databases; PostgreSQL scores in :func:`recompute_stages_and_rfm`)."""
+    in SQL (other databases; PostgreSQL scores in :func:`score_rfm`)."""
     table = CustomerRFM._meta.db_table
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
         cursor.execute(
             f"""
@@ -288,43 +296,56 @@ def shop_sized_memory():
             cursor.execute("RESET work_mem")
 
 
-def recompute_stages_and_rfm(
-    installation: Installation, now: datetime, *, reason: str = "recomputed", announce: bool = True
-) -> int:
-    """:func:`recompute_stages` and :func:`recompute_rfm` in one PostgreSQL statement.
+#: Customers whose stages one transaction of the PostgreSQL recompute decides: the rows it
+#: rewrites stay locked until it commits, so an order webhook for one of them waits at most
+#: for this slice, not for the whole shop.
+STAGE_SLICE = 100_000
 
-    1. ``decided``: every (not erased) customer's stage and due time from the rules
-       (:func:`stage_expressions`, compiled by the ORM); ``rfm``: the quintiles of the
-       customers who ordered.
+
+def customer_id_slices(installation: Installation, size: int | None = None) -> list[tuple[int, int]]:
+    """The shop's customer ids cut into inclusive ranges of about ``size`` (:data:`STAGE_SLICE`)
+    customers each."""
+    size = size or STAGE_SLICE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(id), MAX(id), COUNT(*) FROM {Customer._meta.db_table} WHERE installation_id = %s",
+            [installation.pk],
+        )
+        low, high, count = cursor.fetchone()
+    if not count:
+        return []
+    slices = -(-count // size)
+    step = -(-(high - low + 1) // slices)
+    return [(first, min(first + step - 1, high)) for first in range(low, high + 1, step)]
+
+
+def recompute_stage_slice(
+    installation: Installation, now: datetime, config: StageConfig, ids: tuple[int, int], reason: str
+) -> int:
+    """:func:`recompute_stages` for the customers whose ids are in ``ids``, in one PostgreSQL
+    statement and transaction; returns how many changed stage.
+
+    1. ``decided``: each (not erased) customer's stage and due time from the rules
+       (:func:`stage_expressions`, compiled by the ORM).
     2. A transition row for every stage that differs (a data-modifying CTE).
-    3. One UPDATE of the customers whose stage or due time differ, and the RFM rows
-       (``CustomerRFM``) upserted where the scores differ, deleted for customers who no
-       longer count as buyers: each row is written once, and only when something changed.
-    Then ``stage_changed`` for each transition, as :func:`recompute_stages` sends it.
+    3. One UPDATE of the customers whose stage or due time differ: each row is written
+       once, and only when something changed.
     """
-    config = LifecycleSettings.for_installation(installation).stage_config()
     stage, due = stage_expressions(config, now)
     decided = (
-        Customer.objects.filter(installation=installation, erased_at__isnull=True)
+        Customer.objects.filter(installation=installation, erased_at__isnull=True, pk__range=ids)
         .annotate(new_stage=stage, new_due=due)
         .values_list("pk", "new_stage", "new_due")
     )
     decided_sql, decided_params = decided.query.sql_with_params()
     customers, transitions = Customer._meta.db_table, StageTransition._meta.db_table
-    why = reason[:255]
-    customers, transitions, scores = (
-        model._meta.db_table for model in (Customer, StageTransition, CustomerRFM)
-    )
-    why = reason[:255]
     sql = f"""
         WITH decided (id, new_stage, new_due) AS ({decided_sql}),
-        quintiles AS ({_rfm_select()}),
-        rfm AS (SELECT q.*, {segment_sql("q.r", "q.f")} AS segment FROM quintiles q),
         target AS (
             SELECT c.id, c.stage AS old_stage, COALESCE(d.new_stage, c.stage) AS new_stage,
                    CASE WHEN d.id IS NULL THEN c.stage_due_at ELSE d.new_due END AS new_due
             FROM {customers} c LEFT JOIN decided d ON d.id = c.id
-            WHERE c.installation_id = %s
+            WHERE c.installation_id = %s AND c.id BETWEEN %s AND %s
         ),
         moved AS (
             INSERT INTO {transitions} (customer_id, from_stage, to_stage, at, reason, recorded_at)
@@ -340,7 +361,24 @@ def recompute_stages_and_rfm(
             FROM target t
             WHERE c.id = t.id AND (t.new_stage <> t.old_stage OR c.stage_due_at IS DISTINCT FROM t.new_due)
             RETURNING 1
-        ),
+        )
+        -- Every data-modifying CTE runs to completion whatever this reads (PostgreSQL).
+        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM changed)
+    """
+    params = [*decided_params, installation.pk, *ids, now, reason[:255], now, now]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def score_rfm(installation: Installation) -> None:
+    """:func:`recompute_rfm` in one PostgreSQL statement that writes only what changed:
+    scores upserted where they differ (new buyers included), deleted for customers who no
+    longer count as buyers."""
+    scores = CustomerRFM._meta.db_table
+    sql = f"""
+        WITH quintiles AS ({_rfm_select()}),
+        rfm AS (SELECT q.*, {segment_sql("q.r", "q.f")} AS segment FROM quintiles q),
         scored AS (
             -- Only new and changed scores reach the upsert: ON CONFLICT locks (so rewrites)
             -- every row it meets, changed or not.
@@ -357,17 +395,36 @@ def recompute_stages_and_rfm(
             DELETE FROM {scores} s WHERE s.installation_id = %s AND NOT EXISTS (SELECT 1 FROM rfm WHERE rfm.id = s.customer_id)
             RETURNING 1
         )
-        -- Every data-modifying CTE runs to completion whatever this reads (PostgreSQL).
-        SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM changed), (SELECT count(*) FROM scored),
-               (SELECT count(*) FROM unscored)
+        SELECT (SELECT count(*) FROM scored), (SELECT count(*) FROM unscored)
     """
-    params = [*decided_params, installation.pk, installation.pk, now, why, now, now, installation.pk]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        changed, *_written = cursor.fetchone()
-        if changed and announce:
-            announce_transitions(installation, now, reason)
-    return changed
+        cursor.execute(sql, [installation.pk, installation.pk])
+
+
+def on_connections(jobs: list[Callable[[], Result]], connections: int) -> list[Result]:
+    """Run ``jobs`` on up to ``connections`` threads, each on a database connection of its
+    own and with :func:`shop_sized_memory`; return their results in order.
+
+    PostgreSQL runs a statement on one core, so independent parts of a recompute finish
+    sooner side by side. Inside a transaction the jobs must see its uncommitted rows, so
+    they run one after the other on this connection, as they do for one connection. When a
+    job fails, the others still finish (each commits on its own) and the first failure is
+    raised.
+    """
+    if connections <= 1 or len(jobs) <= 1 or connection.in_atomic_block:
+        with shop_sized_memory():
+            return [job() for job in jobs]
+
+    def run(job: Callable[[], Result]) -> Result:
+        try:
+            with shop_sized_memory():
+                return job()
+        finally:
+            connection.close()  # this thread's own
+
+    with ThreadPoolExecutor(max_workers=min(connections, len(jobs)), thread_name_prefix="recompute") as pool:
+        futures = [pool.submit(run, job) for job in jobs]
+    return [future.result() for future in futures]
 
 
 def recompute_installation(
@@ -377,13 +434,33 @@ def recompute_installation(
 
     ``announce=False`` sends no ``stage_changed`` for the changes: a backfill's changes
     are the shop's history, not news (no scenario starts from them).
+
+    On PostgreSQL the interval and the totals are computed side by side, then RFM and the
+    stages (slice by slice, :data:`STAGE_SLICE`), on ``settings.RECOMPUTE_CONNECTIONS``
+    connections (:func:`on_connections`); each slice commits on its own. Other databases
+    run the portable statements one after the other, in one transaction.
     """
     now = now or timezone.now()
-    with shop_sized_memory():
-        refresh_reorder_interval(installation, now)
-        recompute_order_totals(installation)
-        if connection.vendor == "postgresql":
-            return recompute_stages_and_rfm(installation, now, reason=reason, announce=announce)
-        changed = recompute_stages(installation, now, reason=reason, announce=announce)
-        recompute_rfm(installation)
-        return changed
+    if connection.vendor != "postgresql":
+        with shop_sized_memory():
+            refresh_reorder_interval(installation, now)
+            recompute_order_totals(installation)
+            changed = recompute_stages(installation, now, reason=reason, announce=announce)
+            recompute_rfm(installation)
+            return changed
+    connections = settings.RECOMPUTE_CONNECTIONS
+    # The stage rules need the interval and the totals; RFM needs the totals.
+    on_connections(
+        [partial(refresh_reorder_interval, installation, now), partial(recompute_order_totals, installation)],
+        connections,
+    )
+    config = LifecycleSettings.for_installation(installation).stage_config()
+    slices = [
+        partial(recompute_stage_slice, installation, now, config, ids, reason)
+        for ids in customer_id_slices(installation)
+    ]
+    _, *moved = on_connections([partial(score_rfm, installation), *slices], connections)
+    changed = sum(moved)
+    if changed and announce:
+        announce_transitions(installation, now, reason)
+    return changed

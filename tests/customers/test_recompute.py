@@ -1,9 +1,13 @@
 """The shop's own reorder interval, RFM scores and segments, the daily recompute."""
 
+import threading
+from functools import partial
+
 import pytest
+from django.db import connection, transaction
 
 from saleor_lifecycle.customers import actions, recompute
-from saleor_lifecycle.customers.models import Customer, CustomerRFM, LifecycleSettings, RFMSegment
+from saleor_lifecycle.customers.models import Customer, CustomerRFM, LifecycleSettings, RFMSegment, StageTransition
 from saleor_lifecycle.customers.stages import Stage
 
 from .conftest import START, days, make_order
@@ -134,3 +138,96 @@ def test_the_daily_recompute_rescores_changed_buyers_and_drops_those_who_no_long
     recompute.recompute_rfm(shop)  # the portable statements agree with PostgreSQL's upsert
     assert {email: (r, f, m) for email, r, f, m in CustomerRFM.objects.values_list(
         "customer__email", "recency", "frequency", "monetary")} == expected
+
+
+# --- PostgreSQL: slices of customers, side by side on several connections ----------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the recompute works on several connections on PostgreSQL only"
+)
+
+
+@pytest.mark.parametrize(("ids", "size"), [(range(1, 11), 3), (range(5, 6), 3), (range(1, 101, 7), 4), (range(3, 9), 100)])
+def test_customer_id_slices_cover_every_id_once_in_ranges_of_about_the_size(shop, ids, size):
+    Customer.objects.bulk_create(Customer(pk=pk, installation=shop, stage_since=START) for pk in ids)
+
+    slices = recompute.customer_id_slices(shop, size)
+
+    assert slices[0][0] == min(ids) and slices[-1][1] == max(ids)
+    assert all(high >= low and next_low == high + 1 for (low, high), (next_low, _) in zip(slices, slices[1:]))
+    assert len(slices) == -(-len(ids) // size)
+
+
+def test_a_shop_without_customers_has_no_slices(shop):
+    assert recompute.customer_id_slices(shop) == []
+
+
+def recomputed_state(shop) -> tuple:
+    customers = sorted(Customer.objects.filter(installation=shop).values_list(
+        "email", "stage", "stage_since", "stage_due_at", "saleor_metadata_pending"))
+    transitions = sorted(StageTransition.objects.filter(customer__installation=shop).values_list(
+        "customer__email", "from_stage", "to_stage", "at", "reason"))
+    scores = sorted(CustomerRFM.objects.values_list("customer__email", "recency", "frequency", "monetary", "segment"))
+    return customers, transitions, scores
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_recompute_on_several_connections_writes_what_one_connection_writes(shop, monkeypatch, settings):
+    for user in range(1, 40):
+        for index in range(user % 4):
+            buy(shop, user * 100 + index, user, (user * 7 + index * 23) % 150, total=f"{user * 3}.00")
+        if not user % 4:
+            Customer.objects.create(installation=shop, email=f"prospect{user}@example.com", stage_since=START)
+    shop_settings = LifecycleSettings.for_installation(shop)
+    shop_settings.min_pairs_for_computed_interval = 2  # the shop's own interval moves due times
+    shop_settings.save()
+    now = START + days(160)
+    monkeypatch.setattr(recompute, "STAGE_SLICE", 6)
+    slice_threads = []
+    original_slice = recompute.recompute_stage_slice
+
+    def recorded_slice(*args, **kwargs):
+        slice_threads.append(threading.current_thread().name)
+        return original_slice(*args, **kwargs)
+
+    monkeypatch.setattr(recompute, "recompute_stage_slice", recorded_slice)
+
+    with transaction.atomic():  # inside a transaction: one connection, the caller's
+        expected_changes = recompute.recompute_installation(shop, now)
+        expected = recomputed_state(shop)
+        transaction.set_rollback(True)
+    assert all(name == threading.current_thread().name for name in slice_threads)
+    slice_threads.clear()
+    settings.RECOMPUTE_CONNECTIONS = 3
+    changes = recompute.recompute_installation(shop, now)
+
+    assert len(slice_threads) == len(recompute.customer_id_slices(shop)) > 3
+    assert all(name.startswith("recompute") for name in slice_threads)
+    assert expected_changes > 0 and changes == expected_changes
+    assert recomputed_state(shop) == expected
+    assert len(expected[2]) == Customer.objects.filter(orders_count__gt=0).count()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_when_one_job_fails_the_others_still_run_and_the_failure_is_raised():
+    done = []
+
+    def job(number):
+        if number == 1:
+            raise RuntimeError("job 1 failed")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('work_mem')")
+            done.append((number, cursor.fetchone()[0]))
+        return number
+
+    with pytest.raises(RuntimeError, match="job 1 failed"):
+        recompute.on_connections([partial(job, number) for number in range(4)], connections=2)
+
+    assert sorted(done) == [(number, recompute.RECOMPUTE_WORK_MEM) for number in (0, 2, 3)]
+    assert on_connections_results() == [0, 1, 2]
+
+
+def on_connections_results():
+    return recompute.on_connections([partial(int, number) for number in range(3)], connections=2)
