@@ -1,14 +1,20 @@
 """``core.rows`` writes and reads the rows ``save()`` and querysets would, on both databases;
 ``core.cache`` keeps rows a few seconds and forgets the ones saved in this process."""
 
+import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saleor_lifecycle.core import rows
 from saleor_lifecycle.core.cache import PerProcess
-from saleor_lifecycle.customers.models import Customer, LifecycleSettings
+from saleor_lifecycle.customers.models import Customer, LifecycleSettings, OrderLine, RFMSegment
+from saleor_lifecycle.customers.stages import Stage
 from saleor_lifecycle.saleor_app.models import Installation
 from saleor_lifecycle.scenarios.enrollment import enabled_scenarios, install_library
 
@@ -112,3 +118,47 @@ def test_enabling_a_scenario_in_this_process_is_seen_at_once(shop):
     first.save()
 
     assert [(scenario.pk, definition.key) for scenario, definition in enabled_scenarios(shop)] == [(first.pk, first.key)]
+
+
+def prepared(value):
+    """A parameter as compared: psycopg's JSON wrappers by what they wrap."""
+    return (type(value), getattr(value, "obj", value))
+
+
+@given(
+    text=st.one_of(st.none(), st.text(max_size=5), st.sampled_from([RFMSegment.CHAMPIONS, Stage.NEW])),
+    number=st.one_of(st.none(), st.integers(min_value=0, max_value=2**31 - 1)),
+    flag=st.one_of(st.none(), st.booleans()),
+    real=st.one_of(st.none(), st.floats(allow_nan=False)),
+    money=st.one_of(st.none(), st.decimals(places=2, allow_nan=True, allow_infinity=True)),
+    moment=st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([UTC, None]))),
+)
+@settings(max_examples=200)
+def test_values_are_the_parameters_the_fields_prepare(text, number, flag, real, money, moment):
+    """On PostgreSQL values of the types psycopg takes as they are skip the fields'
+    preparation: the parameters are still exactly what the fields return, and values the
+    fields refuse are still refused."""
+    customer = Customer(
+        installation_id=number, saleor_user_id=text, email=text, stage=text, stage_since=moment,
+        stage_due_at=moment, marketing_consent=flag, orders_count=number, total_spent=money, clv=money, p_alive=real,
+        saleor_metadata={"k": text},
+    )
+    line = OrderLine(order_id=number, quantity=number, unit_price=money, product_name=text)
+    db = connections[DEFAULT_DB_ALIAS]
+    for instance in (customer, line):
+        fields = [field for field in instance._meta.concrete_fields
+                  if not field.primary_key and not getattr(field, "auto_now", False)
+                  and not getattr(field, "auto_now_add", False)]
+        names = [field.name for field in fields]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # naive datetimes, on both paths
+            try:
+                expected = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields]
+            except (ValidationError, TypeError, ValueError) as refused:
+                with pytest.raises(type(refused)):
+                    rows.values(instance, names, add=False)
+                continue
+            got = rows.values(instance, names, add=False)
+        assert [(name, prepared(value)) for name, value in zip(names, got)] == [
+            (name, prepared(value)) for name, value in zip(names, expected)
+        ]

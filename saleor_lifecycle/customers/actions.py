@@ -163,7 +163,7 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
     4. Recount the customer's orders and update their stage (an order brings them back),
        saved in one UPDATE of the customer row locked in step 2.
 
-    On PostgreSQL the common case, a new order of a customer already known, takes three
+    On PostgreSQL the common case, a new order of a customer already known, takes two
     statements instead (:func:`apply_new_order_at_once`).
     """
     key = version_key(order)
@@ -270,7 +270,7 @@ CUSTOMER_ORDER_FIELDS = [*STAGE_FIELDS, *TOTAL_FIELDS, *SCORE_FIELDS]
 
 
 def apply_new_order_at_once(installation: Installation, order: types.Order, key: str, now: datetime) -> Order | None:
-    """A new order of a customer already known, in three statements (PostgreSQL).
+    """A new order of a customer already known, in two statements (PostgreSQL).
 
     Most order webhooks are this case, and each statement is a round trip with its
     wait: bench/stages.py's "order → stage" budget is 5 ms at p99.
@@ -279,8 +279,8 @@ def apply_new_order_at_once(installation: Installation, order: types.Order, key:
        asks whether the order is stored already.
     2. In Python: the order is added to their totals, they are rescored and their stage
        decided, as on the general path.
-    3. One statement writes the order (``ON CONFLICT DO NOTHING``) and its lines; if the
-       order was written, one more writes the customer and the transition.
+    3. One statement writes the order (``ON CONFLICT DO NOTHING``) and its lines and, if
+       the order was written, the customer and the transition.
 
     Returns None, having written nothing, whenever the general path must decide: the
     order is stored already (or a concurrent delivery stored it first), the customer is
@@ -309,36 +309,34 @@ def apply_new_order_at_once(installation: Installation, order: types.Order, key:
     transition = None
     if customer.stage != from_stage:
         transition = _transition(customer, from_stage, customer.stage, now, order_reason(order))
+    params = [
+        *rows.values(row, ORDER_FIELDS, add=True),
+        *(value for line in lines for value in rows.values(line, LINE_FIELDS, add=True)),
+        *rows.values(customer, CUSTOMER_ORDER_FIELDS, add=False),
+        customer.pk,
+        *(rows.values(transition, TRANSITION_FIELDS, add=True) if transition else ()),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _new_order_sql(len(lines)),
-            [
-                *rows.values(row, ORDER_FIELDS, add=True),
-                *(value for line in lines for value in rows.values(line, LINE_FIELDS, add=True)),
-            ],
-        )
-        stored = cursor.fetchone()
-        if stored is None:
-            return None  # stored meanwhile by another delivery: nothing was written
-        row.pk, row._state.adding = stored[0], False
-        customer_values = rows.values(customer, CUSTOMER_ORDER_FIELDS, add=False)
-        if transition is None:
-            cursor.execute(_customer_sql(with_transition=False), [*customer_values, customer.pk])
-            return row
-        cursor.execute(
-            _customer_sql(with_transition=True),
-            [*customer_values, customer.pk, *rows.values(transition, TRANSITION_FIELDS, add=True)],
-        )
-        transition.pk, transition._state.adding = cursor.fetchone()[0], False
+        cursor.execute(_new_order_sql(len(lines), with_transition=transition is not None), params)
+        order_id, transition_id = cursor.fetchone()
+    if order_id is None:
+        return None  # stored meanwhile by another delivery: nothing was written
+    row.pk, row._state.adding = order_id, False
+    if transition is None:
+        return row
+    transition.pk, transition._state.adding = transition_id, False
     stage_changed.send(sender=Customer, customer=customer, transition=transition)
     return row
 
 
 @functools.cache
-def _new_order_sql(lines: int) -> str:
-    """The order, unless stored already, and its lines: the order's id, or no row."""
+def _new_order_sql(lines: int, *, with_transition: bool) -> str:
+    """The order unless stored already, its lines, then the customer's new stage, totals
+    and scores, and the transition: the ids of the order and the transition; NULLs, and
+    nothing written, when the order was stored already."""
     quote = connection.ops.quote_name
     order, line = quote(Order._meta.db_table), quote(OrderLine._meta.db_table)
+    customer, transition = quote(Customer._meta.db_table), quote(StageTransition._meta.db_table)
     values = "(" + ", ".join(["%s"] * len(ORDER_FIELDS)) + ")"
     sql = f"""
         WITH new_order AS (
@@ -351,24 +349,22 @@ def _new_order_sql(lines: int) -> str:
             SELECT new_order.id, v.* FROM new_order,
                 (VALUES {", ".join([rows.typed_row(OrderLine, LINE_FIELDS)] * lines)}) AS v
         )"""
-    # A data-modifying CTE runs whatever the final SELECT reads.
-    return sql + " SELECT id FROM new_order"
-
-
-@functools.cache
-def _customer_sql(*, with_transition: bool) -> str:
-    """The customer's new stage, totals and scores, and the transition: its id."""
-    quote = connection.ops.quote_name
-    customer, transition = quote(Customer._meta.db_table), quote(StageTransition._meta.db_table)
-    update = f"UPDATE {customer} SET {rows.assignments(Customer, CUSTOMER_ORDER_FIELDS)} WHERE id = %s"
+    # The customer only counts the order if it was written (RETURNING is how one part of
+    # the statement sees another's rows).
+    sql += f""", saved_customer AS (
+            UPDATE {customer} SET {rows.assignments(Customer, CUSTOMER_ORDER_FIELDS)}
+            WHERE id = %s AND EXISTS (SELECT 1 FROM new_order) RETURNING id
+        )"""
     if not with_transition:
-        return update
-    return f"""
-        WITH saved_customer AS ({update} RETURNING id)
-        INSERT INTO {transition} (customer_id, {rows.columns(StageTransition, TRANSITION_FIELDS)})
-        SELECT saved_customer.id, v.* FROM saved_customer,
-            (VALUES {rows.typed_row(StageTransition, TRANSITION_FIELDS)}) AS v
-        RETURNING id"""
+        # A data-modifying CTE runs whatever the final SELECT reads.
+        return sql + " SELECT (SELECT id FROM new_order), NULL"
+    return sql + f""", moved AS (
+            INSERT INTO {transition} (customer_id, {rows.columns(StageTransition, TRANSITION_FIELDS)})
+            SELECT saved_customer.id, v.* FROM saved_customer,
+                (VALUES {rows.typed_row(StageTransition, TRANSITION_FIELDS)}) AS v
+            RETURNING id
+        )
+        SELECT (SELECT id FROM new_order), (SELECT id FROM moved)"""
 
 
 def refresh_order_totals(
