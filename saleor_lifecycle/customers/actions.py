@@ -167,7 +167,10 @@ def do_apply_order(installation: Installation, order: types.Order, *, now: datet
     statements instead (:func:`apply_new_order_at_once`).
     """
     key = version_key(order)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (a webhook delivery, a backfill page):
+    # a failure here fails the whole delivery or page, which is retried as a whole, and
+    # each order saves the two round trips of SAVEPOINT and RELEASE.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             row = apply_new_order_at_once(installation, order, key, now)
             if row is not None:
