@@ -10,6 +10,7 @@ and SQLite alike. No signals are sent: models here have no ``pre_save``/``post_s
 receivers. Reads apply the fields' converters, as a queryset does.
 """
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -136,6 +137,25 @@ def _as_is(value, types: tuple[type, ...]) -> bool:
     if kind is datetime:
         return datetime in types and value.tzinfo is not None
     return kind is Decimal and Decimal in types and value.is_finite()
+
+
+def record_columns(model: type[Model], fields: Sequence[str] | None = None) -> str:
+    """``column type, ...`` for these fields: the column list of ``jsonb_to_recordset(...) AS
+    v(...)``, whose rows :func:`records` writes (PostgreSQL)."""
+    db = _db()
+    return ", ".join(
+        f"{db.ops.quote_name(field.column)} {field.db_type(db)}" for field in _fields(model, _names(fields))
+    )
+
+
+def records(instances: Sequence[Model], fields: Sequence[str], *, add: bool) -> str:
+    """These fields of the instances as one JSON parameter, an object per instance keyed by
+    column, for ``jsonb_to_recordset``: any number of rows in one parameter and one
+    statement (PostgreSQL). Decimals go as strings, so they arrive exact."""
+    columns = [field.column for field in _fields(type(instances[0]), _names(fields))] if instances else []
+    return json.dumps(
+        [dict(zip(columns, values(instance, fields, add=add))) for instance in instances], default=str
+    )
 
 
 def values(instance: Model, fields: Sequence[str] | None = None, *, add: bool) -> list:

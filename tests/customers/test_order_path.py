@@ -1,6 +1,9 @@
 """The PostgreSQL path for a new order of a known customer writes what the general path
 writes, in two statements, and hands anything else to the general path."""
 
+from dataclasses import replace
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +12,7 @@ from hypothesis import strategies as st
 
 from saleor_lifecycle.core import rows
 from saleor_lifecycle.customers import actions
+from saleor_lifecycle.events import types
 from saleor_lifecycle.customers.models import Customer, Order, OrderLine, PredictionFit, StageTransition
 
 from .conftest import START, days, make_order
@@ -36,11 +40,25 @@ def everything() -> list[tuple]:
             "counts", "version_key",
         )
     )
-    lines = list(OrderLine.objects.values_list("order__saleor_id", "saleor_id", "product_id", "quantity", "unit_price"))
+    lines = list(OrderLine.objects.values_list("order__saleor_id", *actions.LINE_FIELDS))
     transitions = list(
         StageTransition.objects.values_list("customer__email", "from_stage", "to_stage", "at", "reason")
     )
     return [sorted(found, key=repr) for found in (customers, orders, lines, transitions)]
+
+
+def with_lines(order: types.Order, count: int) -> types.Order:
+    """The order with ``count`` lines, each unlike the others (empty and missing values,
+    text JSON must escape, prices to the cent)."""
+    lines = tuple(
+        replace(
+            order.lines[0], id=f"{order.id}-line-{index}", quantity=index + 1, unit_price=Decimal("0.10") * (index + 7),
+            product_name=['Mug "Blue"', "Tasse \\ à café ☕", ""][index % 3], sku=["", None, "SKU-1"][index % 3],
+            thumbnail_url=[None, "https://cdn.example.com/a.png?x=1&y=2", ""][index % 3],
+        )
+        for index in range(count)
+    )
+    return replace(order, lines=lines)
 
 
 def general_path_only(monkeypatch):
@@ -60,15 +78,18 @@ def healthy_fit(shop):
 @SETTINGS
 @given(
     orders=st.lists(
-        st.tuples(st.integers(1, 3), st.integers(0, 700), st.sampled_from(STATUSES), st.integers(0, 2)),
+        st.tuples(st.integers(1, 3), st.integers(0, 700), st.sampled_from(STATUSES), st.integers(0, 4)),
         min_size=1, max_size=8,
     )
 )
 def test_it_writes_what_the_general_path_writes(shop, healthy_fit, orders):
     payloads = [
-        make_order(n, user_id=f"user-{user}" if user > 1 else None, email=f"user{user}@example.com",
-                   created=START + days(day), status=status)
-        for n, (user, day, status, _) in enumerate(sorted(orders, key=lambda o: o[1]), start=1)
+        with_lines(
+            make_order(n, user_id=f"user-{user}" if user > 1 else None, email=f"user{user}@example.com",
+                       created=START + days(day), status=status),
+            lines,
+        )
+        for n, (user, day, status, lines) in enumerate(sorted(orders, key=lambda o: o[1]), start=1)
     ]
     now = START + days(800)
 
@@ -109,6 +130,17 @@ def test_a_new_order_of_a_known_customer_takes_two_statements(shop, healthy_fit,
     assert list(customer.transitions.values_list("from_stage", "to_stage")) == [
         ("prospect", "new"), ("new", "returning")
     ]
+
+
+@pytest.mark.parametrize("with_transition", [False, True])
+def test_the_write_stays_within_what_psycopg_caches_parsed(with_transition):
+    """psycopg parses a statement's placeholders once only up to 50 parameters and 4 kB;
+    past them, every order would parse its statement again (a quarter of a millisecond)."""
+    from psycopg import _queries
+
+    sql = actions._new_order_sql(with_transition=with_transition)
+    assert len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert sql.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS
 
 
 @postgresql_only
