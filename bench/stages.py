@@ -36,11 +36,12 @@ with nothing due < 200 ms. A quick run: ``--customers 50000 --orders 150000``.
       the time of its parts and of every SQL statement (rows affected), on any connection;
    b. after VACUUM ANALYZE and a CHECKPOINT (the recompute's dead rows and dirty pages
       dealt with, as overnight), ``actions.do_apply_order`` for new orders of random
-      existing customers, each call in its own transaction (autocommit + the action's atomic block: its BEGIN and
-      COMMIT are counted, which the webhook worker pays once per delivery, around all of its receivers): p50 / p99 /
-      max, split into SQL, COMMIT, rescoring and the rest. Unless
-      ``--no-fit``, the shop has a healthy purchase model (a stored PredictionFit, as the
-      nightly fit leaves it), so each order rescores its customer, as in production;
+      existing customers, each call in its own transaction (autocommit + the action's
+      atomic block: its BEGIN and COMMIT are counted, which the webhook worker pays once
+      per delivery, around all of its receivers): p50 / p99 / max, split into SQL, COMMIT,
+      rescoring and the rest. Unless ``--no-fit``, the shop has a healthy purchase model (a
+      stored PredictionFit, as the nightly fit leaves it), so each order rescores its
+      customer, as in production;
    c. ``actions.advance_due_stages(now)`` with nothing due (after one tick that moves
       whatever was due at that ``now``): p50 / p99.
 

@@ -61,7 +61,7 @@ def assignments(model: type[Model], fields: Sequence[str]) -> str:
 
 
 @cache
-def _select(model: type[Model], vendor: str) -> tuple[str, list]:
+def _select(model: type[Model], vendor: str) -> tuple[str, str, list]:
     db = _db()
     quote = db.ops.quote_name
     table = model._meta.db_table
@@ -91,10 +91,9 @@ def typed_row(model: type[Model], fields: Sequence[str] | None = None) -> str:
 
 #: Field classes whose ``get_db_prep_save`` returns a value of these exact types unchanged
 #: on PostgreSQL (psycopg adapts them itself; integers only get the wrapper naming their
-#: column's size), as it returns None: such values skip
-#: Django's preparation, most of the Python time an order webhook spends writing its
-#: rows. Anything else (other types, naive datetimes, non-finite decimals, JSON,
-#: ``auto_now``) goes through the field.
+#: column's size), as it returns None: such values skip Django's preparation, most of the
+#: Python time an order webhook spends writing its rows. Anything else (other types, naive
+#: datetimes, non-finite decimals, JSON, ``auto_now``) goes through the field.
 _AS_IS_ON_POSTGRESQL = {
     models.CharField: (str,),
     models.TextField: (str,),
@@ -131,12 +130,16 @@ def _preparers(model: type[Model], names: tuple[str, ...] | None, vendor: str) -
 
 
 def _as_is(value, types: tuple[type, ...]) -> bool:
-    kind = type(value)
-    if value is None or (kind in types and kind is not datetime and kind is not Decimal):
+    if value is None:
         return True
+    kind = type(value)
+    if kind not in types:
+        return False
     if kind is datetime:
-        return datetime in types and value.tzinfo is not None
-    return kind is Decimal and Decimal in types and value.is_finite()
+        return value.tzinfo is not None
+    if kind is Decimal:
+        return value.is_finite()
+    return True
 
 
 def record_columns(model: type[Model], fields: Sequence[str] | None = None) -> str:

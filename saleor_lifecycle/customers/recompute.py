@@ -438,16 +438,15 @@ def recompute_installation(
     On PostgreSQL the interval and the totals are computed side by side, then RFM and the
     stages (slice by slice, :data:`STAGE_SLICE`), on ``settings.RECOMPUTE_CONNECTIONS``
     connections (:func:`on_connections`); each slice commits on its own. Other databases
-    run the portable statements one after the other, in one transaction.
+    run the portable statements one after the other.
     """
     now = now or timezone.now()
     if connection.vendor != "postgresql":
-        with shop_sized_memory():
-            refresh_reorder_interval(installation, now)
-            recompute_order_totals(installation)
-            changed = recompute_stages(installation, now, reason=reason, announce=announce)
-            recompute_rfm(installation)
-            return changed
+        refresh_reorder_interval(installation, now)
+        recompute_order_totals(installation)
+        changed = recompute_stages(installation, now, reason=reason, announce=announce)
+        recompute_rfm(installation)
+        return changed
     connections = settings.RECOMPUTE_CONNECTIONS
     # The stage rules need the interval and the totals; RFM needs the totals.
     on_connections(
