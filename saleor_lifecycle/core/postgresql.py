@@ -1,6 +1,7 @@
 """What each new PostgreSQL connection gets besides Django's own setup."""
 
 from datetime import UTC
+from functools import cache
 
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -23,6 +24,7 @@ def use_psycopg_timestamptz_loader(sender, connection, **kwargs) -> None:
     connection.connection.adapters.register_loader("timestamptz", utc_timestamptz_loader())
 
 
+@cache
 def utc_timestamptz_loader() -> type:
     import psycopg
     from psycopg.adapt import Loader
