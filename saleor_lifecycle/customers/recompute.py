@@ -449,11 +449,11 @@ def recompute_installation(
         return changed
     connections = settings.RECOMPUTE_CONNECTIONS
     # The stage rules need the interval and the totals; RFM needs the totals.
-    on_connections(
+    shop_settings, _ = on_connections(
         [partial(refresh_reorder_interval, installation, now), partial(recompute_order_totals, installation)],
         connections,
     )
-    config = LifecycleSettings.for_installation(installation).stage_config()
+    config = shop_settings.stage_config()
     slices = [
         partial(recompute_stage_slice, installation, now, config, ids, reason)
         for ids in customer_id_slices(installation)
