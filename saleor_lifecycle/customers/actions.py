@@ -362,7 +362,7 @@ def _new_order_sql(*, with_transition: bool) -> str:
             WHERE id = %s AND EXISTS (SELECT 1 FROM new_order) RETURNING id
         )"""
     if not with_transition:
-        # A data-modifying CTE runs whatever the final SELECT reads.
+        # Every data-modifying CTE runs to completion whatever the final SELECT reads.
         return sql + " SELECT (SELECT id FROM new_order), NULL"
     return sql + f""", moved AS (
             INSERT INTO {transition} (customer_id, {rows.columns(StageTransition, TRANSITION_FIELDS)})
