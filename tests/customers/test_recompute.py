@@ -226,8 +226,4 @@ def test_when_one_job_fails_the_others_still_run_and_the_failure_is_raised():
         recompute.on_connections([partial(job, number) for number in range(4)], connections=2)
 
     assert sorted(done) == [(number, recompute.RECOMPUTE_WORK_MEM) for number in (0, 2, 3)]
-    assert on_connections_results() == [0, 1, 2]
-
-
-def on_connections_results():
-    return recompute.on_connections([partial(int, number) for number in range(3)], connections=2)
+    assert recompute.on_connections([partial(int, number) for number in range(3)], connections=2) == [0, 1, 2]
