@@ -1,6 +1,7 @@
 """The PostgreSQL path for a new order of a known customer writes what the general path
 writes, in two statements, and hands anything else to the general path."""
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -141,6 +142,37 @@ def test_the_write_stays_within_what_psycopg_caches_parsed(with_transition):
     sql = actions._new_order_sql(with_transition=with_transition)
     assert len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert sql.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+@postgresql_only
+@pytest.mark.parametrize("user_id", ["VXNlcjox", None])
+def test_the_customer_lookup_has_an_index_plan_for_any_parameters(shop, user_id):
+    """psycopg prepares the statements a connection runs often; PostgreSQL then keeps one
+    plan for any parameters when it is as good as one for the values. With no index usable
+    for any email, each order's lookup would be planned again (a seq scan otherwise)."""
+    Customer.objects.bulk_create(
+        Customer(installation=shop, saleor_user_id=f"user-{n}" if n % 2 else None, email=f"c{n}@example.com",
+                 stage_since=START)
+        for n in range(500)
+    )
+    condition, params = actions.customer_match(user_id, "ada@example.com")
+    numbers = iter(range(2, 10))
+    condition = re.sub("%s", lambda _: f"${next(numbers)}", condition)
+    execute = connection.ops.compose_sql(
+        f"EXPLAIN EXECUTE lookup({', '.join(['%s'] * (len(params) + 1))})", [shop.pk, *params]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Customer._meta.db_table}")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE lookup AS SELECT id FROM {Customer._meta.db_table} WHERE installation_id = $1 AND ({condition})")
+        try:
+            cursor.execute(execute)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE lookup")
+
+    used = {"customer_email_once"} | ({"customer_saleor_user_once"} if user_id else set())
+    assert "Seq Scan" not in plan and all(index in plan for index in used), plan
 
 
 @postgresql_only
